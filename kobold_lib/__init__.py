@@ -4,11 +4,12 @@ One module per idea, plain functions over NumPy arrays:
 
 - :mod:`kobold_lib.coins`: coin pools, entropy, temperature as a price, the exact engine.
 - :mod:`kobold_lib.ising`: Ising models and the book-wide state convention.
+- :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
 
 from .ising import *  # noqa: F401,F403
-from . import ising  # noqa: F401
+from .acceptance import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
