@@ -7,6 +7,7 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
 - :mod:`kobold_lib.policy`: policy matrices, absorbing states, tree depths, policy graphs.
 - :mod:`kobold_lib.coin_figures`: typical sets of a coin pool and the coin chapters' figures.
+- :mod:`kobold_lib.engine_figures`: efficiency against work for two pools, and its figure.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -16,5 +17,6 @@ from .ising import *  # noqa: F401,F403
 from .policy import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
 from .coin_figures import *  # noqa: F401,F403
+from .engine_figures import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
