@@ -19,10 +19,10 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
         if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$apt_log" 2>&1; then
             rm -f "$apt_log"
         else
-            echo "warning: could not install chromium (log: $apt_log); the browser tests will skip" >&2
+            echo "warning: could not install chromium (log: $apt_log); the browser tests will skip (fail under CI=true)" >&2
         fi
     else
-        echo "note: no chromium here (install it, e.g. apt-get install chromium); the browser tests will skip" >&2
+        echo "note: no chromium here (e.g. apt-get install chromium); the browser tests will skip (fail under CI=true)" >&2
     fi
 fi
 # Two workers; each notebook (and the book build) stays within one worker.
