@@ -6,6 +6,7 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.ising`: Ising models and the book-wide state convention.
 - :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
 - :mod:`kobold_lib.policy`: policy matrices, absorbing states, tree depths, policy graphs.
+- :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -14,5 +15,6 @@ from .coins import *  # noqa: F401,F403
 from .ising import *  # noqa: F401,F403
 from .policy import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
+from .bellman import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
