@@ -10,6 +10,7 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.engine_figures`: efficiency against work for two pools, and its figure.
 - :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
 - :mod:`kobold_lib.policy_figures`: layouts and drawings of policy forests.
+- :mod:`kobold_lib.learning`: a kobold that learns by tabular Q-learning, measured against the exact solution.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -22,5 +23,6 @@ from .coin_figures import *  # noqa: F401,F403
 from .engine_figures import *  # noqa: F401,F403
 from .bellman import *  # noqa: F401,F403
 from .policy_figures import *  # noqa: F401,F403
+from .learning import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
