@@ -240,7 +240,8 @@ def draw_policy_forest(
         dE = chosen_flip_energy_changes(model, policy)
         scale = max(1.0, float(np.abs(model.J).sum()) / 2 + float(np.abs(model.h).sum()))
         uphill = {e for e in edges if dE[e[0]] > 1e-12 * scale}
-    for style, group in (("solid", [e for e in edges if e not in uphill]), ("dashed", [e for e in edges if e in uphill])):
+    level_or_down = [e for e in edges if e not in uphill]
+    for style, group in (("solid", level_or_down), ("dashed", [e for e in edges if e in uphill])):
         if group:
             arrow_kwargs = {"arrows": False} if many else {"arrows": True, "arrowsize": 8}
             nx.draw_networkx_edges(
