@@ -5,11 +5,19 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.coins`: coin pools, entropy, temperature as a price, the exact engine.
 - :mod:`kobold_lib.ising`: Ising models and the book-wide state convention.
 - :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
+- :mod:`kobold_lib.landscape`: energy levels, ground states and frustration.
+- :mod:`kobold_lib.boltzmann`: the exact Boltzmann distribution and thermal averages.
+- :mod:`kobold_lib.kinetics`: exact single-flip transition matrices, entropy production.
+- :mod:`kobold_lib.dynamics`: seeded, jitted Glauber and Metropolis Monte Carlo chains.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
 
 from .ising import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
+from .landscape import *  # noqa: F401,F403
+from .boltzmann import *  # noqa: F401,F403
+from .kinetics import *  # noqa: F401,F403
+from .dynamics import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
