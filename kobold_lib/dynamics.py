@@ -194,6 +194,14 @@ def monte_carlo(
     Each step costs ``O(1)`` if rejected and ``O(N)`` if accepted (the local fields of
     all spins are updated). The energy is accumulated from the ``dE`` of accepted flips
     and recomputed from the spins every 65536 steps, so rounding cannot drift.
+
+    Each single-site update leaves the Boltzmann distribution stationary, whatever the
+    site order, but stationarity is not ergodicity. Metropolis with sequential sweeps
+    accepts every downhill or zero-cost flip with certainty, and on models with integer
+    couplings (ring, torus) the sweep then splits the states into several closed
+    classes: a run never forgets which class it started in, and its averages are wrong.
+    At ``beta = 0`` a sequential Metropolis sweep simply flips every spin. Use random
+    site order or the Glauber rule there.
     """
     model = _check_model(model)
     beta = check_beta(beta)
