@@ -13,6 +13,7 @@ One module per idea, plain functions over NumPy arrays:
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
 
+from .coins import *  # noqa: F401,F403
 from .ising import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
 from .landscape import *  # noqa: F401,F403

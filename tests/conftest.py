@@ -1,0 +1,54 @@
+"""Shared fixtures: the repository root and a built copy of the HTML book."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from filelock import FileLock
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> pathlib.Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book() -> pathlib.Path:
+    """Build the HTML book once per test run (warnings are errors) and return its folder.
+
+    The build is the README's build command minus the install step:
+    ``jupyter-book build . -W -n --keep-going``. Under pytest-xdist several workers may
+    ask for it; a file lock lets the first one build and the others reuse that build
+    (a marker names the run, so a build from an earlier run is never reused). Its log is
+    kept in ``_build/build.log`` for inspection when the build fails.
+    """
+    build_dir = ROOT / "_build"
+    build_dir.mkdir(exist_ok=True)
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", f"pid{os.getpid()}")
+    marker = build_dir / f".built-{run_id}"
+    log_path = build_dir / "build.log"
+    with FileLock(str(build_dir / ".build.lock")):
+        if not marker.exists():
+            for old in build_dir.glob(".built-*"):
+                old.unlink()
+            jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+            result = subprocess.run(
+                [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            )
+            log_path.write_text(result.stdout + "\n" + result.stderr)
+            if result.returncode != 0:
+                pytest.fail(
+                    "jupyter-book build failed (see _build/build.log):\n" + (result.stdout + result.stderr)[-6000:]
+                )
+            marker.write_text(run_id)
+    return build_dir / "html"
