@@ -1,4 +1,4 @@
-"""The energy landscape of a small Ising model: levels, ground states, frustration.
+"""The energy landscape of a small Ising model: levels, ground states, traps, frustration.
 
 Everything here reads the exact table of :func:`kobold_lib.ising.energies`, so it is
 meant for models small enough to tabulate (``N`` up to about 24 on a laptop).
@@ -15,9 +15,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ising import IsingModel, _check_model, energies
+from .ising import IsingModel, _check_model, energies, flip_energy_changes
 
-__all__ = ["EnergyLevels", "energy_levels", "ground_states", "frustrated_triangles"]
+__all__ = [
+    "EnergyLevels",
+    "energy_levels",
+    "ground_states",
+    "local_minima",
+    "frustrated_triangles",
+]
 
 
 def _check_atol(atol) -> float:
@@ -140,3 +146,32 @@ def frustrated_triangles(model: IsingModel) -> tuple[int, int]:
             triangles += int(np.count_nonzero(prod))
             frustrated += int(np.count_nonzero(prod < 0))
     return frustrated, triangles
+
+
+def local_minima(model: IsingModel, strict: bool = True, atol: float = 1e-9) -> np.ndarray:
+    """States that no single spin flip can lower: the traps of a greedy descent.
+
+    Parameters
+    ----------
+    model : IsingModel
+    strict : bool, optional
+        ``True`` (default): every flip raises the energy by more than ``atol``
+        (``dE_k(x) > atol`` for all ``k``). ``False``: no flip lowers it by more than
+        ``atol`` (``dE_k(x) >= -atol``), which also counts the states on flat
+        plateaus, e.g. a ring whose domain walls can slide at zero cost.
+    atol : float, optional
+        Tolerance in energy units for ``dE = 0``.
+
+    Returns
+    -------
+    (K,) int64
+        The local minima in increasing order of index; the ground states are always
+        among them when ``strict=False``.
+    """
+    model = _check_model(model)
+    atol = _check_atol(atol)
+    if not isinstance(strict, (bool, np.bool_)):
+        raise TypeError(f"strict must be True or False, got {type(strict).__name__}")
+    d = flip_energy_changes(model)
+    mask = np.all(d > atol, axis=1) if strict else np.all(d >= -atol, axis=1)
+    return np.flatnonzero(mask).astype(np.int64)
