@@ -9,6 +9,7 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.boltzmann`: the exact Boltzmann distribution and thermal averages.
 - :mod:`kobold_lib.kinetics`: exact single-flip transition matrices, entropy production.
 - :mod:`kobold_lib.dynamics`: seeded, jitted Glauber and Metropolis Monte Carlo chains.
+- :mod:`kobold_lib.thermal_plots`: a Monte Carlo trace beside the exact energy histogram.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -20,5 +21,6 @@ from .landscape import *  # noqa: F401,F403
 from .boltzmann import *  # noqa: F401,F403
 from .kinetics import *  # noqa: F401,F403
 from .dynamics import *  # noqa: F401,F403
+from .thermal_plots import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
