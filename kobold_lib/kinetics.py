@@ -17,11 +17,20 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from .acceptance import check_beta, glauber_acceptance, metropolis_acceptance
+from .boltzmann import boltzmann_distribution
 from .ising import IsingModel, _check_model, check_table_memory, flip_energy_changes
 
-__all__ = ["RULES", "check_rule", "transition_matrix", "entropy_production", "evolve_distribution"]
+__all__ = [
+    "RULES",
+    "check_rule",
+    "transition_matrix",
+    "relaxation_time",
+    "entropy_production",
+    "evolve_distribution",
+]
 
 #: Names of the acceptance rules understood by the library.
 RULES = ("glauber", "metropolis")
@@ -102,6 +111,69 @@ def transition_matrix(
     matrix.sort_indices()
     matrix.eliminate_zeros()
     return matrix
+
+
+#: Below this many states :func:`relaxation_time` diagonalises densely.
+_DENSE_STATES = 256
+
+
+def relaxation_time(model: IsingModel, beta: float, rule: str = "glauber") -> float:
+    """Exact relaxation time of the random-site chain, in sweeps.
+
+    For a reversible chain the eigenvalues of ``P`` are real,
+    ``1 = lambda_1 > lambda_2 >= ...``, and the slowest deviation from equilibrium
+    decays like ``lambda_2**t``. The relaxation time in sweeps (``N`` steps) is
+    ``tau = 1 / (N (1 - lambda_2))``.
+
+    Parameters
+    ----------
+    model : IsingModel
+    beta : float
+        Inverse temperature, finite and ``>= 0`` (at ``beta = inf`` the chain is not
+        irreducible and ``tau`` is infinite).
+    rule : {"glauber", "metropolis"}
+
+    Returns
+    -------
+    float
+        ``tau`` in sweeps (``inf`` if ``lambda_2`` equals 1 to rounding).
+
+    Notes
+    -----
+    ``P`` is similar to the symmetric matrix ``S = pi^(1/2) P pi^(-1/2)``, whose entries
+    are ``S_xy = sqrt(P_xy P_yx)`` by detailed balance: no Boltzmann weights are
+    divided, so nothing overflows at large ``beta``. Up to 256 states ``S`` is
+    diagonalised densely; above, ``lambda_2`` is the top eigenvalue of ``S`` with its
+    known top eigenvector ``pi^(1/2)`` projected out (sparse Lanczos, ARPACK).
+    ``tau`` describes the slowest *monotone* decay. Negative eigenvalues (Metropolis at
+    high temperature has some close to -1) make deviations flip sign from step to step;
+    they do not enter ``tau``.
+    """
+    model = _check_model(model)
+    beta = check_beta(beta)
+    if np.isinf(beta):
+        raise ValueError("beta must be finite for relaxation_time, got inf")
+    P = transition_matrix(model, beta, rule)
+    S = P.multiply(P.T).sqrt().tocsr()
+    n_states = model.n_states
+    if n_states <= _DENSE_STATES:
+        eigenvalues = np.linalg.eigvalsh(S.toarray())
+        lambda_2 = eigenvalues[-2] if n_states > 1 else 0.0
+    else:
+        top = np.sqrt(boltzmann_distribution(model, beta))
+
+        def deflated(v):
+            v = np.asarray(v).ravel()
+            v = v - top * (top @ v)
+            w = S @ v
+            return w - top * (top @ w)
+
+        operator = spla.LinearOperator((n_states, n_states), matvec=deflated, dtype=np.float64)
+        start = np.cos(np.arange(n_states, dtype=np.float64))  # deterministic start
+        lambda_2 = float(spla.eigsh(operator, k=1, which="LA", v0=start,
+                                    return_eigenvectors=False)[0])
+    gap = 1.0 - lambda_2
+    return float("inf") if gap <= 1e-15 else 1.0 / (model.n * gap)
 
 
 def _check_distribution(p, n_states: int, name: str) -> np.ndarray:

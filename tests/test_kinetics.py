@@ -12,6 +12,7 @@ from kobold_lib import (
     energies,
     entropy_production,
     evolve_distribution,
+    relaxation_time,
     ring,
     spin_glass,
     spins_of_state,
@@ -138,6 +139,32 @@ def test_metropolis_relaxes_faster_than_glauber():
             eig = np.sort(np.linalg.eigvalsh(0.5 * (symmetric + symmetric.T)))
             gaps[rule] = 1 - eig[-2]
         assert gaps["metropolis"] > gaps["glauber"] > 0
+
+
+@pytest.mark.parametrize("beta", [0.2, 0.7, 1.5])
+def test_relaxation_time_of_the_ring_is_glauber_closed_form(beta):
+    # Glauber (1963): the magnetisation of the ring decays at rate 1 - tanh(2 beta) per
+    # sweep, and it is the slowest mode, whatever the size (dense and sparse paths)
+    expected = 1.0 / (1.0 - np.tanh(2 * beta))
+    for n in (3, 5, 8, 9, 11):
+        assert relaxation_time(ring(n), beta, "glauber") == pytest.approx(expected, rel=1e-9)
+
+
+def test_relaxation_time_zener_and_dense_reference():
+    h, beta = 0.6, 0.8
+    assert relaxation_time(zener(h), beta, "glauber") == pytest.approx(1.0, rel=1e-12)
+    assert relaxation_time(zener(h), beta, "metropolis") == pytest.approx(
+        1.0 / (1.0 + np.exp(-2 * beta * h)), rel=1e-12)
+    for model, beta in [(torus(3), 0.5), (spin_glass(9, 3), 1.3)]:  # 512 states: sparse path
+        for rule in ("glauber", "metropolis"):
+            P = transition_matrix(model, beta, rule).toarray()
+            pi = boltzmann_distribution(model, beta)
+            root = np.sqrt(pi)
+            eig = np.linalg.eigvalsh(root[:, None] * P / root[None, :])
+            expected = 1.0 / (model.n * (1.0 - eig[-2]))
+            assert relaxation_time(model, beta, rule) == pytest.approx(expected, rel=1e-8)
+    with pytest.raises(ValueError, match="beta must be finite"):
+        relaxation_time(ring(4), np.inf)
 
 
 def dense_entropy_production(P, p):
