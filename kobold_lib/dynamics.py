@@ -256,10 +256,11 @@ def monte_carlo(
         done += size
         field, energy, magnetization = exact(spins)  # remove accumulated rounding
     final = int((((spins > 0).astype(np.int64)) << np.arange(n, dtype=np.int64)).sum())
-    for a in (out_e, out_m):
+    steps = np.arange(n_records, dtype=np.int64) * record_every
+    for a in (steps, out_e, out_m):
         a.setflags(write=False)
     return MonteCarloTrace(
-        steps=np.arange(n_records, dtype=np.int64) * record_every,
+        steps=steps,
         energy=out_e,
         magnetization=out_m,
         final_state=final,
