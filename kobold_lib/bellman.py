@@ -91,8 +91,9 @@ _W_LOG_LIMIT = 300.0
 _LOW_BITS = 14
 _GROUP_BITS = 10
 _RUN = 32
-_RUN_MAX = 128  # longest run (spin 0 inside a superchunk of 256 states)
-_PAIRWISE_MIN_SPINS = 8  # below this, state-by-state sweeps (a superchunk needs 2**8 states)
+_RUN_MAX = 128  # longest run of moves handled at once
+_SUPER = 512  # spins 0..4 are handled in superchunks of this many states (transposed)
+_PAIRWISE_MIN_SPINS = 9  # below this, state-by-state sweeps (a superchunk needs 2**9 states)
 # The division-free test passes a run on only if some move raises a value by more than
 # this relative margin (a few rounding errors): a value already at its fixed point is not
 # "improved" by its own action again and again; a rise hidden this way is below 1e-15.
@@ -248,6 +249,31 @@ def bellman_memory_bytes(n: int, method: str = "gauss_seidel", weights: bool = T
     _check_choice(method, "method", BELLMAN_METHODS)
     per_state = 8 + 8 + 1 + (8 if weights else 0) + (8 if method == "value_iteration" else 0)
     return per_state << int(n)
+
+
+# Below this many states a solve runs on one thread: the work of a parallel region is then
+# smaller than the cost of waking the other threads (large when another process holds a
+# core: OpenMP threads wait at each barrier for a descheduled peer).
+_PARALLEL_MIN_STATES = 1 << 18
+
+
+class _ThreadsFor:
+    """Context manager: one numba thread for small problems, the default otherwise."""
+
+    def __init__(self, n_states: int):
+        self.single = n_states < _PARALLEL_MIN_STATES
+        self.saved = None
+
+    def __enter__(self):
+        if self.single:
+            self.saved = numba.get_num_threads()
+            numba.set_num_threads(1)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            numba.set_num_threads(self.saved)
+        return False
 
 
 def _require_memory(nbytes: int, what: str) -> None:
@@ -421,11 +447,6 @@ def _run_body(E, W, V, s0, step, w, stride, gamma, c, buf, check):
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s1(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 1, gamma, c, buf, check)
-
-
-@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
 def _run_s2(E, W, V, s0, step, w, gamma, c, buf, check):
     return _run_body(E, W, V, s0, step, w, 2, gamma, c, buf, check)
 
@@ -445,31 +466,38 @@ def _run_s16(E, W, V, s0, step, w, gamma, c, buf, check):
     return _run_body(E, W, V, s0, step, w, 16, gamma, c, buf, check)
 
 
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _run_s1(E, W, V, s0, step, w, gamma, c, buf, check):
+    return _run_body(E, W, V, s0, step, w, 1, gamma, c, buf, check)
+
+
 @numba.njit(cache=True)
-def _superchunk(E, W, V, c0, gamma, c, buf, check, reverse):
-    """Moves of spins 0..4 inside the 256 states from c0, as strided runs of >= 16 moves."""
+def _superchunk(E, W, V, c0, gamma, c, buf, check, reverse, e_loc, w_loc, v_loc):
+    """Moves of spins 0..4 inside the _SUPER states from c0, as strided runs of >= 16 moves."""
     m = 0.0
-    for kk in range(5):
-        k = 4 - kk if reverse else kk
-        if k == 0:
-            x = _run_s2(E, W, V, c0, 1, 128, gamma, c, buf, check)
-            m = x if x > m else m
-        elif k == 1:
-            for off in range(2):
-                x = _run_s4(E, W, V, c0 + off, 2, 64, gamma, c, buf, check)
+    for half in range(_SUPER // 256):
+        b0 = c0 + 256 * half
+        for kk in range(5):
+            k = 4 - kk if reverse else kk
+            if k == 0:
+                x = _run_s2(E, W, V, b0, 1, 128, gamma, c, buf, check)
                 m = x if x > m else m
-        elif k == 2:
-            for off in range(4):
-                x = _run_s8(E, W, V, c0 + off, 4, 32, gamma, c, buf, check)
-                m = x if x > m else m
-        elif k == 3:
-            for off in range(8):
-                x = _run_s16(E, W, V, c0 + off, 8, 16, gamma, c, buf, check)
-                m = x if x > m else m
-        else:
-            for j in range(8):
-                x = _run_s1(E, W, V, c0 + 32 * j, 16, 16, gamma, c, buf, check)
-                m = x if x > m else m
+            elif k == 1:
+                for off in range(2):
+                    x = _run_s4(E, W, V, b0 + off, 2, 64, gamma, c, buf, check)
+                    m = x if x > m else m
+            elif k == 2:
+                for off in range(4):
+                    x = _run_s8(E, W, V, b0 + off, 4, 32, gamma, c, buf, check)
+                    m = x if x > m else m
+            elif k == 3:
+                for off in range(8):
+                    x = _run_s16(E, W, V, b0 + off, 8, 16, gamma, c, buf, check)
+                    m = x if x > m else m
+            else:
+                for j in range(8):
+                    x = _run_s1(E, W, V, b0 + 32 * j, 16, 16, gamma, c, buf, check)
+                    m = x if x > m else m
     return m
 
 
@@ -480,7 +508,7 @@ def _is_dirty(prev, cur, chunk):
 
 @numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
 def _sweep_low(E, W, V, b, gamma, reverse, check, prev, cur):
-    """Moves of spins 0..b-1 (b >= 8), inside contiguous blocks of 2**b states.
+    """Moves of spins 0..b-1 (b >= 9), inside contiguous blocks of 2**b states.
 
     Parallel over blocks. ``prev``/``cur``: per run of _RUN states, whether a value
     changed in the previous / this sweep; a move between two quiet runs is skipped (its
@@ -492,28 +520,26 @@ def _sweep_low(E, W, V, b, gamma, reverse, check, prev, cur):
     out = np.zeros(nblocks)
     for blk in prange(nblocks):
         buf = np.empty(_RUN_MAX + 1)
-        snap = np.empty(256)
+        e_loc = np.empty(_SUPER)
+        w_loc = np.empty(_SUPER)
+        v_loc = np.empty(_SUPER)
         base = blk << b
         m = 0.0
         for phase in range(2):
             # forward: spins 0..4 then 5..b-1; reverse: the other way round
             if (phase == 0) != reverse:
-                for c0 in range(base, base + size, 256):
+                for c0 in range(base, base + size, _SUPER):
                     ch0 = c0 // _RUN
                     busy = False
-                    for j in range(256 // _RUN):
+                    for j in range(_SUPER // _RUN):
                         busy = busy or _is_dirty(prev, cur, ch0 + j)
                     if not busy:
                         continue
-                    for i in range(256):
-                        snap[i] = V[c0 + i]
-                    x = _superchunk(E, W, V, c0, gamma, c, buf, check, reverse)
-                    m = x if x > m else m
-                    for j in range(256 // _RUN):
-                        for i in range(j * _RUN, (j + 1) * _RUN):
-                            if V[c0 + i] != snap[i]:
-                                cur[ch0 + j] = 1
-                                break
+                    x = _superchunk(E, W, V, c0, gamma, c, buf, check, reverse, e_loc, w_loc, v_loc)
+                    if x > 0.0:
+                        m = x if x > m else m
+                        for j in range(_SUPER // _RUN):
+                            cur[ch0 + j] = 1
             else:
                 for kk in range(b - 5):
                     k = b - 1 - kk if reverse else 5 + kk
@@ -610,7 +636,8 @@ def _sweep_group(E, W, V, lo, hi, gamma, reverse, check, prev, cur, nparts):
 
 
 def _bit_groups(n: int) -> tuple[int, list[tuple[int, int]]]:
-    low = min(n, _LOW_BITS)
+    # up to 16 spins fit one block in L2 (1.5 MiB of E, W, V): no group pass at all
+    low = n if n <= 16 else _LOW_BITS
     rest = n - low
     groups = []
     if rest > 0:
@@ -642,7 +669,7 @@ class _Dirty:
 
 
 def _pairwise_sweep(E, W, V, n, gamma, reverse, check, dirty) -> float:
-    """One Gauss-Seidel sweep over every move (n >= 8), group by group; the largest rise."""
+    """One Gauss-Seidel sweep over every move (n >= 9), group by group; the largest rise."""
     low, groups = _bit_groups(n)
     passes = [("low", 0, low)] + [("group", lo, hi) for lo, hi in groups]
     if reverse:
@@ -908,6 +935,7 @@ def solve(
     tol=None,
     max_iter: int = 100_000,
     form: str = "retry",
+    callback=None,
 ) -> BellmanSolution:
     """Solve the kobold's Bellman equation exactly, for every state of ``model``.
 
@@ -939,6 +967,10 @@ def solve(
         one-step form converges geometrically, at rate up to ``gamma (1 - p)`` per sweep,
         and is there to be compared with; it runs state by state. Policy iteration
         evaluates exactly, so ``form`` only sets which residual it reports.
+    callback : callable, optional
+        Called as ``callback(iteration, change)`` after every sweep or policy
+        improvement (``change`` is the entry appended to ``history``), e.g. to watch
+        progress or time sweeps. Its return value is ignored.
 
     Returns
     -------
@@ -974,6 +1006,8 @@ def solve(
     method = _check_choice(method, "method", BELLMAN_METHODS)
     form = _check_choice(form, "form", _FORMS)
     max_iter = _check_max_iter(max_iter)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     scale = _energy_scale(model)
     tol = _check_tol(tol, scale)
     tie = TIE_RTOL * scale
@@ -983,6 +1017,12 @@ def solve(
         f"solve(method={method!r}) on a model of N={n} spins (2**{n} states)",
     )
 
+    with _ThreadsFor(1 << n):
+        return _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie)
+
+
+def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> BellmanSolution:
+    n = model.n
     tables = _Tables(model, beta)
     E, W, use_w = tables.E, tables.W, tables.use_w
     one_step = form == "one_step"
@@ -998,6 +1038,8 @@ def solve(
             iterations += 1
             residual, changed = _greedy_pass(E, W, V, n, beta, gamma, use_w, False, tie, policy)
             history.append(residual)
+            if callback is not None:
+                callback(iterations, float(residual))
             if residual <= tol or (changed == 0 and iterations > 1):
                 converged = True
                 break
@@ -1020,6 +1062,8 @@ def solve(
             else:
                 change = _sweep_states_gs(E, W, V, n, beta, gamma, use_w, one_step, reverse)
             history.append(change)
+            if callback is not None:
+                callback(iterations, float(change))
             if change <= tol:
                 converged = True
                 break
@@ -1080,9 +1124,10 @@ def q_values(model: IsingModel, beta, gamma, V, form: str = "retry") -> np.ndarr
         f"q_values on a model of N={n} spins (a 2**{n} x {n + 1} table)",
     )
     V = _check_values(V, n)
-    tables = _Tables(model, beta)
     out = np.empty((1 << n, n + 1))
-    _q_table(tables.E, tables.W, V, n, beta, gamma, tables.use_w, form == "one_step", out)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        _q_table(tables.E, tables.W, V, n, beta, gamma, tables.use_w, form == "one_step", out)
     return out
 
 
@@ -1103,9 +1148,11 @@ def greedy_policy(model: IsingModel, beta, gamma, V) -> np.ndarray:
     n = model.n
     V = _check_values(V, n)
     _require_memory(bellman_memory_bytes(n, "gauss_seidel", _uses_weights(model, beta)), f"greedy_policy on N={n} spins")
-    tables = _Tables(model, beta)
     policy = np.zeros(1 << n, dtype=np.int8)
-    _greedy_pass(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, TIE_RTOL * _energy_scale(model), policy)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        tie = TIE_RTOL * _energy_scale(model)
+        _greedy_pass(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, tie, policy)
     return policy
 
 
@@ -1132,7 +1179,8 @@ def evaluate_policy(model: IsingModel, beta, gamma, policy) -> np.ndarray:
     n = model.n
     policy = _check_policy(policy, n)
     _require_memory(bellman_memory_bytes(n, "policy_iteration", _uses_weights(model, beta)), f"evaluate_policy on N={n} spins")
-    tables = _Tables(model, beta)
     V = np.empty(1 << n)
-    _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, V)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, V)
     return V
