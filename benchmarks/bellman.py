@@ -49,7 +49,18 @@ def _model(kind: str, n: int):
 
 
 def _peak_rss_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: KiB
+    """Peak resident memory of this process (VmHWM).
+
+    Not ``ru_maxrss``: on Linux that survives ``execve`` and starts at the parent's peak.
+    """
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _warm_up() -> None:
@@ -160,11 +171,19 @@ def worker_ddp(spec: dict) -> dict:
     return out
 
 
+# numba's default threading layer here is OpenMP (TBB is not installed). On a machine
+# whose two cores are shared with other jobs, OpenMP threads wait at every barrier for a
+# descheduled peer; the workqueue layer measured 2-3x faster at N = 20-22 under such
+# load, so the workers use it unless NUMBA_THREADING_LAYER says otherwise.
+THREADING_LAYER = os.environ.get("NUMBA_THREADING_LAYER", "workqueue")
+
+
 def run_worker(spec: dict, timeout: float = WORKER_TIMEOUT_S) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)]
+    env = {**os.environ, "NUMBA_THREADING_LAYER": THREADING_LAYER}
     t = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"timeout": True, "seconds": time.perf_counter() - t}
     if proc.returncode != 0:
@@ -217,7 +236,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         spec = json.loads(args.worker)
-        result = worker_ours(spec) if spec["solver"] == "ours" else worker_ddp(spec)
+        if spec["solver"] == "copy":
+            result = {"bytes_per_second": copy_bandwidth()}
+        else:
+            result = worker_ours(spec) if spec["solver"] == "ours" else worker_ddp(spec)
         print(json.dumps(result))
         return
 
@@ -231,9 +253,11 @@ def main() -> None:
         print(text, flush=True)
         lines.append(text)
 
-    bw = copy_bandwidth()
+    bw = run_worker({"solver": "copy"})["bytes_per_second"]  # in a worker: keeps this process small
     say(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, numba threads "
-        f"{numba.get_num_threads()}; numpy {np.__version__}, numba {numba.__version__}, quantecon {quantecon.__version__}")
+        f"{numba.get_num_threads()} (threading layer {THREADING_LAYER}); numpy {np.__version__}, "
+        f"numba {numba.__version__}, quantecon {quantecon.__version__}; load average at start "
+        f"{os.getloadavg()[0]:.1f}")
     say(f"Copy bandwidth (1 GiB numpy.copyto, bytes read + written): {bw / 1e9:.1f} GB/s")
     say()
 
@@ -284,8 +308,8 @@ def main() -> None:
         top = min(top, args.max_n)
     say(f"### kobold_lib alone (Gauss-Seidel; beta = 1; largest N fitting {args.budget_gb:g} GB: {top})")
     say()
-    say("| model | N | gamma | time (s) | sweeps | peak RSS (MB) | solver arrays (MB) | PI time (s) |")
-    say("|---|---|---|---|---|---|---|---|")
+    say("| model | N | gamma | time (s) | sweeps | peak RSS (MB) | RSS before solve (MB) | solver arrays (MB) | PI time (s) |")
+    say("|---|---|---|---|---|---|---|---|---|")
     solo = [("spin_glass", n, g) for n in (18, 20, 22, 24) for g in (0.9, 0.99)]
     solo += [("torus", 25, 0.9)]
     solo += [("spin_glass", n, 0.9) for n in range(26, top + 1, 2)]
@@ -301,10 +325,10 @@ def main() -> None:
         if n <= 22:
             pi = run_worker({"solver": "ours", "model": kind, "n": n, "gamma": gamma, "method": "policy_iteration"})
         if "seconds" not in gs:
-            say(f"| {kind} | {n} | {gamma} | failed: {gs} | | | | |")
+            say(f"| {kind} | {n} | {gamma} | failed: {gs} | | | | | |")
             continue
         say(f"| {kind} | {n} | {gamma} | {fmt_s(gs['seconds'])} | {gs['iterations']} | {fmt_mb(gs['peak_rss'])} | "
-            f"{fmt_mb(gs['array_bytes'])} | {fmt_s(pi['seconds']) if pi else '-'} |")
+            f"{fmt_mb(gs['rss_before'])} | {fmt_mb(gs['array_bytes'])} | {fmt_s(pi['seconds']) if pi else '-'} |")
         if largest:
             bandwidth = (n, gs)
     say()
@@ -328,6 +352,7 @@ def main() -> None:
     from kobold_lib import bellman as B
 
     say(f"N = {nxt} would need {B.bellman_memory_bytes(nxt, 'gauss_seidel') / 1e9:.1f} GB of solver arrays.")
+    say(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share this machine).")
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(lines) + "\n")
