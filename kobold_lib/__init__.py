@@ -6,7 +6,10 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.ising`: Ising models and the book-wide state convention.
 - :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
 - :mod:`kobold_lib.policy`: policy matrices, absorbing states, tree depths, policy graphs.
+- :mod:`kobold_lib.coin_figures`: typical sets of a coin pool and the coin chapters' figures.
+- :mod:`kobold_lib.engine_figures`: efficiency against work for two pools, and its figure.
 - :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
+- :mod:`kobold_lib.learning`: a kobold that learns by tabular Q-learning, measured against the exact solution.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -15,6 +18,9 @@ from .coins import *  # noqa: F401,F403
 from .ising import *  # noqa: F401,F403
 from .policy import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
+from .coin_figures import *  # noqa: F401,F403
+from .engine_figures import *  # noqa: F401,F403
 from .bellman import *  # noqa: F401,F403
+from .learning import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

@@ -147,3 +147,25 @@ def test_bad_policies_are_rejected():
         pol.transition_matrix(kl.ring(3), 1.0, np.zeros(4, dtype=int))
     with pytest.raises(ValueError, match="beta"):
         pol.transition_matrix(kl.ring(3), -1.0, np.zeros(8, dtype=int))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_optimal_policies_of_random_spin_glasses_are_forests(seed):
+    """The optimal policy never cycles: its graph is a forest draining into stop states.
+
+    Checked against brute-force walks, with the absorbing states' values zero and each
+    tree's root (absorbing state) a state where no flip has positive retry-form value.
+    """
+    rng = np.random.default_rng(100 + seed)
+    model = kl.spin_glass(int(rng.integers(4, 9)), seed)
+    beta = float(rng.uniform(0.2, 3.0))
+    gamma = float(rng.uniform(0.3, 0.99))
+    solution = kl.solve(model, beta, gamma)
+    policy = np.asarray(solution.policy, dtype=np.int64)
+    assert pol.is_forest(policy)
+    np.testing.assert_array_equal(pol.tree_depth(policy), brute_depths(policy))
+    stops = pol.absorbing_states(policy)
+    assert stops.size >= 1
+    np.testing.assert_allclose(solution.V[stops], 0.0, atol=1e-12)
+    q = kl.q_values(model, beta, gamma, solution.V)
+    assert np.all(q[stops, 1:] <= solution.tie_tolerance + 1e-12)
