@@ -772,6 +772,105 @@ def _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy):
     return res.max(), changed.sum()
 
 
+_CHUNK = 2048  # states per chunk of the blocked greedy pass
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _q_run(E, W, V, x0, y0, w, gamma, c, row, r0):
+    """row[r0 + i] = Q(x0 + i -> y0 + i), i < w (retry form, weights tabulated)."""
+    for i in range(w):
+        x = uint64(x0 + i)
+        y = uint64(y0 + i)
+        a = W[x]
+        b = W[y]
+        d1 = a + c * b
+        d2 = b + c * a
+        r = 1.0 / (d1 * d2)
+        row[r0 + i] = (gamma * V[y] - (E[y] - E[x])) * a * d2 * r
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, out):
+    """Greedy pass over chunks first..last-1 of _CHUNK states (see _greedy_blocked).
+
+    Spin by spin, the Q values of a whole chunk are computed as contiguous runs (the
+    partners of a chunk under a high spin form one block, read as a stream), then the
+    best value and the tie rule are applied across the rows. out[0] receives the largest
+    |T V - V|, out[1] the number of changed actions.
+    """
+    c = 1.0 - gamma
+    m = 0.0
+    nchanged = 0
+    for ch in range(first, last):
+        base = ch * _CHUNK
+        for k in range(n):
+            bit = 1 << k
+            row = q[k]
+            if bit >= _CHUNK:
+                _q_run(E, W, V, base, base ^ bit, _CHUNK, gamma, c, row, 0)
+            elif bit >= 16:
+                for j0 in range(0, _CHUNK, 2 * bit):
+                    _q_run(E, W, V, base + j0, base + j0 + bit, bit, gamma, c, row, j0)
+                    _q_run(E, W, V, base + j0 + bit, base + j0, bit, gamma, c, row, j0 + bit)
+            else:
+                for i in range(_CHUNK):
+                    x = base + i
+                    y = x ^ bit
+                    row[i] = _q_retry(V[y], E[y] - E[x], W[x], W[y], gamma, c)
+        for i in range(_CHUNK):
+            best[i] = q[0, i]
+            act[i] = 0
+        for k in range(1, n):
+            for i in range(_CHUNK):
+                v = q[k, i]
+                best[i] = v if v > best[i] else best[i]
+        for k in range(n):
+            for i in range(_CHUNK):
+                if act[i] == 0 and q[k, i] >= best[i] - tie:
+                    act[i] = k + 1
+        for i in range(_CHUNK):
+            x = base + i
+            b = best[i]
+            tv = b if b > 0.0 else 0.0
+            d = abs(tv - V[x])
+            m = d if d > m else m
+            action = act[i] if b > tie else 0
+            if policy[x] != action:
+                nchanged += 1
+                policy[x] = action
+    out[0] = m
+    out[1] = nchanged
+
+
+@numba.njit(cache=True, parallel=True)
+def _greedy_blocked(E, W, V, n, gamma, tie, policy, nparts):
+    """Retry-form residual of V and its tie-rule policy, chunk by chunk (weights tabulated).
+
+    Returns (residual, number of states whose action changed).
+    """
+    nchunks = E.size // _CHUNK
+    res = np.zeros(nparts)
+    changed = np.zeros(nparts)
+    for part in prange(nparts):
+        q = np.empty((n, _CHUNK))
+        best = np.empty(_CHUNK)
+        act = np.empty(_CHUNK, dtype=np.int64)
+        out = np.zeros(2)
+        first = (part * nchunks) // nparts
+        last = ((part + 1) * nchunks) // nparts
+        _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, out)
+        res[part] = out[0]
+        changed[part] = out[1]
+    return res.max(), int(changed.sum())
+
+
+def _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy):
+    """Residual and tie-rule policy of V: blocked for large retry-form problems."""
+    if one_step or not use_w or E.size < 8 * _CHUNK:
+        return _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
+    return _greedy_blocked(E, W, V, n, gamma, tie, policy, _parts())
+
+
 @numba.njit(cache=True, parallel=True)
 def _q_table(E, W, V, n, beta, gamma, use_w, one_step, out):
     c = 1.0 - gamma
@@ -1020,7 +1119,7 @@ def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> Be
         iterations = 0
         for _ in range(max_iter):
             iterations += 1
-            residual, changed = _greedy_pass(E, W, V, n, beta, gamma, use_w, False, tie, policy)
+            residual, changed = _greedy(E, W, V, n, beta, gamma, use_w, False, tie, policy)
             history.append(residual)
             if callback is not None:
                 callback(iterations, float(residual))
@@ -1056,7 +1155,7 @@ def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> Be
 
     if method != "policy_iteration" or one_step or not converged:
         # policy iteration's last improvement already measured V and chose its policy
-        residual, _ = _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
+        residual, _ = _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
     V.setflags(write=False)
     policy.setflags(write=False)
     hist = np.asarray(history, dtype=np.float64)
@@ -1136,7 +1235,7 @@ def greedy_policy(model: IsingModel, beta, gamma, V) -> np.ndarray:
     with _ThreadsFor(1 << n):
         tables = _Tables(model, beta)
         tie = TIE_RTOL * _energy_scale(model)
-        _greedy_pass(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, tie, policy)
+        _greedy(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, tie, policy)
     return policy
 
 
