@@ -176,6 +176,16 @@ def test_the_three_methods_agree(model, beta, gamma):
         np.testing.assert_array_equal(sol.policy, ref.policy)
 
 
+def test_gauss_seidel_on_a_model_with_two_tile_groups_reaches_the_fixed_point():
+    # N = 21: spins 0-13 in blocks, 14-17 and 18-20 in two tile groups; a run skipped
+    # wrongly (dirty flags, division-free test) would leave V off its fixed point, which
+    # the independent state-by-state residual and the exact policy evaluation would see
+    model = kl.spin_glass(21, seed=3)
+    sol = kl.solve(model, 1.0, 0.97, "gauss_seidel")
+    assert sol.converged and sol.residual <= 1e-10 * scale(model)
+    np.testing.assert_allclose(kl.evaluate_policy(model, 1.0, 0.97, sol.policy), sol.V, rtol=0, atol=1e-10)
+
+
 def test_value_iteration_residuals_fall_and_gauss_seidel_needs_fewer_sweeps():
     model = kl.spin_glass(12, seed=5)
     vi = kl.solve(model, 1.0, 0.95, "value_iteration")
