@@ -9,6 +9,7 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.coin_figures`: typical sets of a coin pool and the coin chapters' figures.
 - :mod:`kobold_lib.engine_figures`: efficiency against work for two pools, and its figure.
 - :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
+- :mod:`kobold_lib.policy_figures`: layouts and drawings of policy forests.
 - :mod:`kobold_lib.learning`: a kobold that learns by tabular Q-learning, measured against the exact solution.
 - :mod:`kobold_lib.landscape`: energy levels, ground states and frustration.
 - :mod:`kobold_lib.boltzmann`: the exact Boltzmann distribution and thermal averages.
@@ -26,6 +27,7 @@ from .acceptance import *  # noqa: F401,F403
 from .coin_figures import *  # noqa: F401,F403
 from .engine_figures import *  # noqa: F401,F403
 from .bellman import *  # noqa: F401,F403
+from .policy_figures import *  # noqa: F401,F403
 from .learning import *  # noqa: F401,F403
 from .landscape import *  # noqa: F401,F403
 from .boltzmann import *  # noqa: F401,F403
