@@ -11,6 +11,11 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
 - :mod:`kobold_lib.policy_figures`: layouts and drawings of policy forests.
 - :mod:`kobold_lib.learning`: a kobold that learns by tabular Q-learning, measured against the exact solution.
+- :mod:`kobold_lib.landscape`: energy levels, ground states and frustration.
+- :mod:`kobold_lib.boltzmann`: the exact Boltzmann distribution and thermal averages.
+- :mod:`kobold_lib.kinetics`: exact single-flip transition matrices, entropy production.
+- :mod:`kobold_lib.dynamics`: seeded, jitted Glauber and Metropolis Monte Carlo chains.
+- :mod:`kobold_lib.thermal_plots`: a Monte Carlo trace beside the exact energy histogram.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -24,5 +29,10 @@ from .engine_figures import *  # noqa: F401,F403
 from .bellman import *  # noqa: F401,F403
 from .policy_figures import *  # noqa: F401,F403
 from .learning import *  # noqa: F401,F403
+from .landscape import *  # noqa: F401,F403
+from .boltzmann import *  # noqa: F401,F403
+from .kinetics import *  # noqa: F401,F403
+from .dynamics import *  # noqa: F401,F403
+from .thermal_plots import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

@@ -45,8 +45,8 @@ Numerics
 ``W(s) = exp(beta (E(s) - E_mid))``, so that an acceptance ratio is a ratio of two
 table entries and no sweep calls ``exp``; otherwise (very large ``beta`` or
 ``beta = inf``) each pair of states computes its weights with ``exp``, safely, and
-value iteration / Gauss-Seidel run state by state. Every kernel computes a Q value with
-the same expression, so the solvers agree to the last bit where they should.
+value iteration / Gauss-Seidel run state by state. The kernels compute a Q value with
+one expression, so the solvers agree to rounding error (and often to the last bit).
 """
 
 from __future__ import annotations
@@ -88,11 +88,13 @@ _W_LOG_LIMIT = 300.0
 # Cache blocking: the lowest _LOW_BITS bits are handled inside contiguous blocks of
 # 2**_LOW_BITS states (E, W, V of a block: 384 KiB, in L2); higher bits in groups of at
 # most _GROUP_BITS, by tiles of _RUN consecutive states times all 2**group partners.
+# _RUN is also the granularity of the "changed since last sweep" flags.
 _LOW_BITS = 14
-_GROUP_BITS = 10
+_GROUP_BITS = 6
 _RUN = 32
-_RUN_MAX = 128  # longest run (spin 0 inside a superchunk of 256 states)
-_PAIRWISE_MIN_SPINS = 8  # below this, state-by-state sweeps (a superchunk needs 2**8 states)
+_RUN_MAX = 128  # longest run of moves handled at once
+_SUPER = 1024  # spins 0..4 are swept in superchunks of this many states, transposed
+_PAIRWISE_MIN_SPINS = 10  # below this, state-by-state sweeps (a superchunk needs 2**10 states)
 # The division-free test passes a run on only if some move raises a value by more than
 # this relative margin (a few rounding errors): a value already at its fixed point is not
 # "improved" by its own action again and again; a rise hidden this way is below 1e-15.
@@ -250,6 +252,31 @@ def bellman_memory_bytes(n: int, method: str = "gauss_seidel", weights: bool = T
     return per_state << int(n)
 
 
+# Below this many states a solve runs on one thread: the work of a parallel region is then
+# smaller than the cost of waking the other threads (large when another process holds a
+# core: OpenMP threads wait at each barrier for a descheduled peer).
+_PARALLEL_MIN_STATES = 1 << 18
+
+
+class _ThreadsFor:
+    """Context manager: one numba thread for small problems, the default otherwise."""
+
+    def __init__(self, n_states: int):
+        self.single = n_states < _PARALLEL_MIN_STATES
+        self.saved = None
+
+    def __enter__(self):
+        if self.single:
+            self.saved = numba.get_num_threads()
+            numba.set_num_threads(1)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            numba.set_num_threads(self.saved)
+        return False
+
+
 def _require_memory(nbytes: int, what: str) -> None:
     available = _available_memory()
     if nbytes > available:
@@ -353,6 +380,8 @@ def _q_one_step(vx, vy, dE, a, b, gamma):
 # division gives Q(s -> t) and Q(t -> s), and V[x] <- max(V[x], Q). Runs of moves are
 # strided loops; the stride is a compile-time constant in each of the small wrappers
 # below (so the compiler emits plain vector loads), and the sweep kernels call them.
+# The largest rise of a sweep is kept lane by lane in a scratch vector ``acc`` (a
+# vectorisable element-wise max) and reduced once per block.
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy", inline="always")
@@ -378,11 +407,8 @@ def _flags_body(E, W, V, s0, step, w, stride, gamma, c):
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy", inline="always")
-def _update_body(E, W, V, s0, step, w, stride, gamma, c, buf):
-    """V[x] = max(V[x], Q(x -> partner)) for the same moves; returns the largest rise.
-
-    ``buf`` (float64, length _RUN_MAX + 1) is scratch space.
-    """
+def _update_body(E, W, V, s0, step, w, stride, gamma, c, acc):
+    """V[x] = max(V[x], Q(x -> partner)) for the same moves; acc[i] keeps the largest rise."""
     for i in range(w):
         s = uint64(s0 + i * stride)
         t = uint64(s0 + i * stride + step)
@@ -399,218 +425,199 @@ def _update_body(E, W, V, s0, step, w, stride, gamma, c, buf):
         rise1 = q1 - vs
         rise2 = q2 - vt
         rise = rise1 if rise1 > rise2 else rise2
-        buf[i] = rise if rise > 0.0 else 0.0
+        a = acc[i]
+        acc[i] = rise if rise > a else a
         V[s] = q1 if q1 > vs else vs
         V[t] = q2 if q2 > vt else vt
-    # The rises are >= 0, so their bit patterns order like the numbers: an integer max
-    # (which vectorises, unlike a floating-point one).
-    ibuf = buf.view(np.int64)
-    m = ibuf[0]
-    for i in range(1, w):
-        x = ibuf[i]
-        m = x if x > m else m
-    ibuf[_RUN_MAX] = m
-    return buf[_RUN_MAX]
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy", inline="always")
-def _run_body(E, W, V, s0, step, w, stride, gamma, c, buf, check):
-    if check and _flags_body(E, W, V, s0, step, w, stride, gamma, c) == 0:
-        return 0.0
-    return _update_body(E, W, V, s0, step, w, stride, gamma, c, buf)
+def _run_body(E, W, V, s0, step, w, stride, gamma, c, acc, check):
+    """Test, then update, one run of moves; returns how many moves raised a value
+    (all w when ``check`` is off, as in the first sweep from V = 0)."""
+    if check:
+        count = _flags_body(E, W, V, s0, step, w, stride, gamma, c)
+        if count == 0:
+            return 0
+    else:
+        count = w
+    _update_body(E, W, V, s0, step, w, stride, gamma, c, acc)
+    return count
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s1(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 1, gamma, c, buf, check)
+def _run_s1(E, W, V, s0, step, w, gamma, c, acc, check):
+    return _run_body(E, W, V, s0, step, w, 1, gamma, c, acc, check)
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s2(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 2, gamma, c, buf, check)
+def _superchunk(E, W, V, c0, gamma, c, acc, check, reverse, e_loc, w_loc, v_loc):
+    """Moves of spins 0..4 inside the _SUPER states from c0; returns how many raised a value.
 
-
-@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s4(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 4, gamma, c, buf, check)
-
-
-@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s8(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 8, gamma, c, buf, check)
-
-
-@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _run_s16(E, W, V, s0, step, w, gamma, c, buf, check):
-    return _run_body(E, W, V, s0, step, w, 16, gamma, c, buf, check)
-
-
-@numba.njit(cache=True)
-def _superchunk(E, W, V, c0, gamma, c, buf, check, reverse):
-    """Moves of spins 0..4 inside the 256 states from c0, as strided runs of >= 16 moves."""
-    m = 0.0
+    Partners of the lowest spins are 1, 2, 4, 8 or 16 states apart: too close for vector
+    loads. So the states are first copied transposed, local index
+    ``(i mod 32) * (_SUPER / 32) + i // 32``: spin k (k < 5) then flips between rows
+    ``(_SUPER / 32) << k`` apart, and every move belongs to a contiguous run of
+    ``_SUPER / 32``. V is copied back only if something rose.
+    """
+    cols = _SUPER >> 5
+    for i in range(_SUPER):
+        j = (i & 31) * cols + (i >> 5)
+        e_loc[j] = E[c0 + i]
+        w_loc[j] = W[c0 + i]
+        v_loc[j] = V[c0 + i]
+    raised = 0
     for kk in range(5):
         k = 4 - kk if reverse else kk
-        if k == 0:
-            x = _run_s2(E, W, V, c0, 1, 128, gamma, c, buf, check)
-            m = x if x > m else m
-        elif k == 1:
-            for off in range(2):
-                x = _run_s4(E, W, V, c0 + off, 2, 64, gamma, c, buf, check)
-                m = x if x > m else m
-        elif k == 2:
-            for off in range(4):
-                x = _run_s8(E, W, V, c0 + off, 4, 32, gamma, c, buf, check)
-                m = x if x > m else m
-        elif k == 3:
-            for off in range(8):
-                x = _run_s16(E, W, V, c0 + off, 8, 16, gamma, c, buf, check)
-                m = x if x > m else m
-        else:
-            for j in range(8):
-                x = _run_s1(E, W, V, c0 + 32 * j, 16, 16, gamma, c, buf, check)
-                m = x if x > m else m
-    return m
+        step = cols << k
+        for r in range(32):
+            if (r >> k) & 1 == 0:
+                raised += _run_s1(e_loc, w_loc, v_loc, r * cols, step, cols, gamma, c, acc, check)
+    if raised > 0:
+        for i in range(_SUPER):
+            V[c0 + i] = v_loc[(i & 31) * cols + (i >> 5)]
+    return raised
 
 
 @numba.njit(cache=True, inline="always")
-def _is_dirty(prev, cur, chunk):
-    return prev[chunk] != 0 or cur[chunk] != 0
+def _any_dirty(prev, cur, chunk0, nchunks):
+    for j in range(chunk0, chunk0 + nchunks):
+        if prev[j] != 0 or cur[j] != 0:
+            return True
+    return False
 
 
-@numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
-def _sweep_low(E, W, V, b, gamma, reverse, check, prev, cur):
-    """Moves of spins 0..b-1 (b >= 8), inside contiguous blocks of 2**b states.
+@numba.njit(cache=True, inline="always")
+def _mark(cur, chunk0, nchunks):
+    for j in range(chunk0, chunk0 + nchunks):
+        cur[j] = 1
 
-    Parallel over blocks. ``prev``/``cur``: per run of _RUN states, whether a value
-    changed in the previous / this sweep; a move between two quiet runs is skipped (its
-    Q values cannot have changed since it was last looked at).
-    """
+
+@numba.njit(cache=True, inline="always")
+def _acc_max(acc):
+    m = 0.0
+    for i in range(acc.size):
+        m = acc[i] if acc[i] > m else m
+    return m
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _low_block(E, W, V, base, b, gamma, reverse, check, prev, cur, acc, e_loc, w_loc, v_loc):
+    """Sweep the moves of spins 0..b-1 inside the block of 2**b states from base."""
     c = 1.0 - gamma
     size = 1 << b
+    per_super = _SUPER // _RUN
+    for phase in range(2):
+        # forward: spins 0..4 then 5..b-1; reverse: the other way round
+        if (phase == 0) != reverse:
+            for c0 in range(base, base + size, _SUPER):
+                ch0 = c0 // _RUN
+                if not _any_dirty(prev, cur, ch0, per_super):
+                    continue
+                if _superchunk(E, W, V, c0, gamma, c, acc, check, reverse, e_loc, w_loc, v_loc) > 0:
+                    _mark(cur, ch0, per_super)
+        else:
+            for kk in range(b - 5):
+                k = b - 1 - kk if reverse else 5 + kk
+                step = 1 << k
+                w = step if step < _RUN_MAX else _RUN_MAX
+                nch = w // _RUN
+                for start in range(base, base + size, 2 * step):
+                    for r in range(0, step, w):
+                        s0 = start + r
+                        cs = s0 // _RUN
+                        ct = (s0 + step) // _RUN
+                        if not (_any_dirty(prev, cur, cs, nch) or _any_dirty(prev, cur, ct, nch)):
+                            continue
+                        if _run_s1(E, W, V, s0, step, w, gamma, c, acc, check) > 0:
+                            _mark(cur, cs, nch)
+                            _mark(cur, ct, nch)
+
+
+@numba.njit(cache=True, parallel=True)
+def _sweep_low(E, W, V, b, gamma, reverse, check, prev, cur):
+    """Moves of spins 0..b-1 (b >= 10), inside contiguous blocks of 2**b states.
+
+    Parallel over blocks. ``prev``/``cur``: per chunk of _RUN states, whether a value
+    changed in the previous / this sweep; a run of moves between quiet chunks is skipped
+    (its Q values cannot have changed since it was last looked at).
+    """
     nblocks = E.size >> b
     out = np.zeros(nblocks)
     for blk in prange(nblocks):
-        buf = np.empty(_RUN_MAX + 1)
-        snap = np.empty(256)
-        base = blk << b
-        m = 0.0
-        for phase in range(2):
-            # forward: spins 0..4 then 5..b-1; reverse: the other way round
-            if (phase == 0) != reverse:
-                for c0 in range(base, base + size, 256):
-                    ch0 = c0 // _RUN
-                    busy = False
-                    for j in range(256 // _RUN):
-                        busy = busy or _is_dirty(prev, cur, ch0 + j)
-                    if not busy:
-                        continue
-                    for i in range(256):
-                        snap[i] = V[c0 + i]
-                    x = _superchunk(E, W, V, c0, gamma, c, buf, check, reverse)
-                    m = x if x > m else m
-                    for j in range(256 // _RUN):
-                        for i in range(j * _RUN, (j + 1) * _RUN):
-                            if V[c0 + i] != snap[i]:
-                                cur[ch0 + j] = 1
-                                break
-            else:
-                for kk in range(b - 5):
-                    k = b - 1 - kk if reverse else 5 + kk
-                    step = 1 << k
-                    for start in range(base, base + size, 2 * step):
-                        for r in range(0, step, _RUN):
-                            s0 = start + r
-                            cs = s0 // _RUN
-                            ct = (s0 + step) // _RUN
-                            if not (_is_dirty(prev, cur, cs) or _is_dirty(prev, cur, ct)):
-                                continue
-                            x = _run_body(E, W, V, s0, step, _RUN, 1, gamma, c, buf, check)
-                            if x > 0.0:
-                                m = x if x > m else m
-                                cur[cs] = 1
-                                cur[ct] = 1
-        out[blk] = m
+        acc = np.zeros(_RUN_MAX)
+        e_loc = np.empty(_SUPER)
+        w_loc = np.empty(_SUPER)
+        v_loc = np.empty(_SUPER)
+        _low_block(E, W, V, blk << b, b, gamma, reverse, check, prev, cur, acc, e_loc, w_loc, v_loc)
+        out[blk] = _acc_max(acc)
     return out.max()
 
 
-@numba.njit(cache=True, parallel=True, fastmath=_FM, error_model="numpy")
-def _sweep_group(E, W, V, lo, hi, gamma, reverse, check, prev, cur, nparts):
-    """Moves of spins lo..hi-1, by tiles: _RUN consecutive states times all 2**(hi-lo) partners.
-
-    The runs of a tile lie 2**lo states apart: a power-of-two stride that maps them all
-    onto the same few cache sets. So the runs of a tile are copied into contiguous local
-    buffers (E, W, V) when a move first needs them, swept there, and the runs whose
-    values rose are copied back. ``nparts`` sets of tiles are spread over the threads,
-    each with its own buffers.
-    """
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _group_tiles(E, W, V, lo, hi, gamma, reverse, check, prev, cur, first, last, acc, busy):
+    """Sweep tiles first..last-1 of the group of spins lo..hi-1 (see _sweep_group)."""
     c = 1.0 - gamma
     g = hi - lo
     R = _RUN
     nmid = 1 << g
     nruns = (1 << lo) // R
-    ntiles = (E.size >> hi) * nruns
     half = nmid >> 1
+    for tile in range(first, last):
+        top = tile // nruns
+        base = (top << hi) + (tile - top * nruns) * R
+        any_busy = False
+        for mid in range(nmid):
+            chunk = (base + (mid << lo)) // R
+            busy[mid] = 1 if (prev[chunk] != 0 or cur[chunk] != 0) else 0
+            any_busy = any_busy or busy[mid] != 0
+        if not any_busy:
+            continue
+        for kk0 in range(g):
+            kk = g - 1 - kk0 if reverse else kk0
+            low_mask = (1 << kk) - 1
+            step = 1 << (lo + kk)
+            for j in range(half):
+                mid = ((j >> kk) << (kk + 1)) | (j & low_mask)
+                mid2 = mid | (1 << kk)
+                if busy[mid] == 0 and busy[mid2] == 0:
+                    continue
+                s0 = base + (mid << lo)
+                if _run_s1(E, W, V, s0, step, R, gamma, c, acc, check) > 0:
+                    # a change must reach the moves of this tile not yet looked at
+                    busy[mid] = 1
+                    busy[mid2] = 1
+                    cur[s0 // R] = 1
+                    cur[(s0 + step) // R] = 1
+
+
+@numba.njit(cache=True, parallel=True)
+def _sweep_group(E, W, V, lo, hi, gamma, reverse, check, prev, cur, nparts):
+    """Moves of spins lo..hi-1, by tiles: _RUN consecutive states times all 2**(hi-lo) partners.
+
+    The runs of a tile lie 2**lo states apart. That power-of-two stride maps them onto
+    the same few cache sets, so a group has at most _GROUP_BITS spins (64 runs of a tile
+    stay in L1/L2 together; measured: larger groups are slower, and copying the tile to
+    a contiguous buffer costs more than it saves). The tiles are cut into ``nparts``
+    ranges of consecutive tiles (neighbouring tiles share pages and prefetches), spread
+    over the threads.
+    """
+    g = hi - lo
+    ntiles = (E.size >> hi) * ((1 << lo) // _RUN)
     out = np.zeros(nparts)
     for part in prange(nparts):
-        buf = np.empty(_RUN_MAX + 1)
-        e_loc = np.empty(nmid * R)
-        w_loc = np.empty(nmid * R)
-        v_loc = np.empty(nmid * R)
-        busy = np.zeros(nmid, dtype=np.uint8)
-        raised = np.zeros(nmid, dtype=np.uint8)
-        loaded = np.zeros(nmid, dtype=np.uint8)
-        m = 0.0
-        for tile in range(part, ntiles, nparts):
-            top = tile // nruns
-            base = (top << hi) + (tile - top * nruns) * R
-            any_busy = False
-            for mid in range(nmid):
-                busy[mid] = 1 if _is_dirty(prev, cur, (base + (mid << lo)) // R) else 0
-                any_busy = any_busy or busy[mid] != 0
-            if not any_busy:
-                continue
-            for mid in range(nmid):
-                loaded[mid] = 0
-                raised[mid] = 0
-            for kk0 in range(g):
-                kk = g - 1 - kk0 if reverse else kk0
-                low_mask = (1 << kk) - 1
-                for j in range(half):
-                    mid = ((j >> kk) << (kk + 1)) | (j & low_mask)
-                    mid2 = mid | (1 << kk)
-                    if busy[mid] == 0 and busy[mid2] == 0:
-                        continue
-                    for mm in (mid, mid2):
-                        if loaded[mm] == 0:  # copy a run in only when a move needs it
-                            loaded[mm] = 1
-                            src = base + (mm << lo)
-                            dst = mm * R
-                            for i in range(R):
-                                e_loc[dst + i] = E[src + i]
-                                w_loc[dst + i] = W[src + i]
-                                v_loc[dst + i] = V[src + i]
-                    x = _run_body(e_loc, w_loc, v_loc, mid * R, R << kk, R, 1, gamma, c, buf, check)
-                    if x > 0.0:
-                        m = x if x > m else m
-                        # a change must reach the moves of this tile not yet looked at
-                        raised[mid] = 1
-                        raised[mid2] = 1
-                        busy[mid] = 1
-                        busy[mid2] = 1
-            for mid in range(nmid):
-                if raised[mid] != 0:
-                    dst = base + (mid << lo)
-                    src = mid * R
-                    for i in range(R):
-                        V[dst + i] = v_loc[src + i]
-                    cur[dst // R] = 1
-        out[part] = m
+        acc = np.zeros(_RUN_MAX)
+        busy = np.zeros(1 << g, dtype=np.uint8)
+        first = (part * ntiles) // nparts
+        last = ((part + 1) * ntiles) // nparts
+        _group_tiles(E, W, V, lo, hi, gamma, reverse, check, prev, cur, first, last, acc, busy)
+        out[part] = _acc_max(acc)
     return out.max()
 
 
 def _bit_groups(n: int) -> tuple[int, list[tuple[int, int]]]:
-    low = min(n, _LOW_BITS)
+    # up to 16 spins fit one block in L2 (1.5 MiB of E, W, V): no group pass at all
+    low = n if n <= 16 else _LOW_BITS
     rest = n - low
     groups = []
     if rest > 0:
@@ -642,7 +649,7 @@ class _Dirty:
 
 
 def _pairwise_sweep(E, W, V, n, gamma, reverse, check, dirty) -> float:
-    """One Gauss-Seidel sweep over every move (n >= 8), group by group; the largest rise."""
+    """One Gauss-Seidel sweep over every move (n >= 10), group by group; the largest rise."""
     low, groups = _bit_groups(n)
     passes = [("low", 0, low)] + [("group", lo, hi) for lo, hi in groups]
     if reverse:
@@ -763,6 +770,105 @@ def _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy):
         res[ch] = m
         changed[ch] = nchanged
     return res.max(), changed.sum()
+
+
+_CHUNK = 2048  # states per chunk of the blocked greedy pass
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _q_run(E, W, V, x0, y0, w, gamma, c, row, r0):
+    """row[r0 + i] = Q(x0 + i -> y0 + i), i < w (retry form, weights tabulated)."""
+    for i in range(w):
+        x = uint64(x0 + i)
+        y = uint64(y0 + i)
+        a = W[x]
+        b = W[y]
+        d1 = a + c * b
+        d2 = b + c * a
+        r = 1.0 / (d1 * d2)
+        row[r0 + i] = (gamma * V[y] - (E[y] - E[x])) * a * d2 * r
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, out):
+    """Greedy pass over chunks first..last-1 of _CHUNK states (see _greedy_blocked).
+
+    Spin by spin, the Q values of a whole chunk are computed as contiguous runs (the
+    partners of a chunk under a high spin form one block, read as a stream), then the
+    best value and the tie rule are applied across the rows. out[0] receives the largest
+    |T V - V|, out[1] the number of changed actions.
+    """
+    c = 1.0 - gamma
+    m = 0.0
+    nchanged = 0
+    for ch in range(first, last):
+        base = ch * _CHUNK
+        for k in range(n):
+            bit = 1 << k
+            row = q[k]
+            if bit >= _CHUNK:
+                _q_run(E, W, V, base, base ^ bit, _CHUNK, gamma, c, row, 0)
+            elif bit >= 16:
+                for j0 in range(0, _CHUNK, 2 * bit):
+                    _q_run(E, W, V, base + j0, base + j0 + bit, bit, gamma, c, row, j0)
+                    _q_run(E, W, V, base + j0 + bit, base + j0, bit, gamma, c, row, j0 + bit)
+            else:
+                for i in range(_CHUNK):
+                    x = base + i
+                    y = x ^ bit
+                    row[i] = _q_retry(V[y], E[y] - E[x], W[x], W[y], gamma, c)
+        for i in range(_CHUNK):
+            best[i] = q[0, i]
+            act[i] = 0
+        for k in range(1, n):
+            for i in range(_CHUNK):
+                v = q[k, i]
+                best[i] = v if v > best[i] else best[i]
+        for k in range(n):
+            for i in range(_CHUNK):
+                if act[i] == 0 and q[k, i] >= best[i] - tie:
+                    act[i] = k + 1
+        for i in range(_CHUNK):
+            x = base + i
+            b = best[i]
+            tv = b if b > 0.0 else 0.0
+            d = abs(tv - V[x])
+            m = d if d > m else m
+            action = act[i] if b > tie else 0
+            if policy[x] != action:
+                nchanged += 1
+                policy[x] = action
+    out[0] = m
+    out[1] = nchanged
+
+
+@numba.njit(cache=True, parallel=True)
+def _greedy_blocked(E, W, V, n, gamma, tie, policy, nparts):
+    """Retry-form residual of V and its tie-rule policy, chunk by chunk (weights tabulated).
+
+    Returns (residual, number of states whose action changed).
+    """
+    nchunks = E.size // _CHUNK
+    res = np.zeros(nparts)
+    changed = np.zeros(nparts)
+    for part in prange(nparts):
+        q = np.empty((n, _CHUNK))
+        best = np.empty(_CHUNK)
+        act = np.empty(_CHUNK, dtype=np.int64)
+        out = np.zeros(2)
+        first = (part * nchunks) // nparts
+        last = ((part + 1) * nchunks) // nparts
+        _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, out)
+        res[part] = out[0]
+        changed[part] = out[1]
+    return res.max(), int(changed.sum())
+
+
+def _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy):
+    """Residual and tie-rule policy of V: blocked for large retry-form problems."""
+    if one_step or not use_w or E.size < 8 * _CHUNK:
+        return _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
+    return _greedy_blocked(E, W, V, n, gamma, tie, policy, _parts())
 
 
 @numba.njit(cache=True, parallel=True)
@@ -908,6 +1014,7 @@ def solve(
     tol=None,
     max_iter: int = 100_000,
     form: str = "retry",
+    callback=None,
 ) -> BellmanSolution:
     """Solve the kobold's Bellman equation exactly, for every state of ``model``.
 
@@ -939,6 +1046,10 @@ def solve(
         one-step form converges geometrically, at rate up to ``gamma (1 - p)`` per sweep,
         and is there to be compared with; it runs state by state. Policy iteration
         evaluates exactly, so ``form`` only sets which residual it reports.
+    callback : callable, optional
+        Called as ``callback(iteration, change)`` after every sweep or policy
+        improvement (``change`` is the entry appended to ``history``), e.g. to watch
+        progress or time sweeps. Its return value is ignored.
 
     Returns
     -------
@@ -958,15 +1069,19 @@ def solve(
 
     Notes
     -----
-    Gauss-Seidel and value iteration in the retry form work move by move: for each pair
-    of states ``(x, x ^ 2**k)`` one division gives both directions' Q values, and
-    ``V(x) <- max(V(x), Q)``. Starting from ``V = 0`` (below the solution) this raises
-    values monotonically and each sweep does at least what a Jacobi sweep does. Moves of
-    the low spins are done inside blocks of ``2**14`` consecutive states and moves of
-    the other spins by tiles, so each array crosses the memory bus about twice per
-    sweep instead of once per spin. A run of moves that cannot raise any value is
-    skipped after a division-free test. The final policy and residual come from one
-    state-by-state pass over the converged values.
+    Gauss-Seidel (retry form, ``N >= 10``, weights tabulated) works move by move: for
+    each pair of states ``(x, x ^ 2**k)`` one division gives both directions' Q values,
+    and ``V(x) <- max(V(x), Q)``. Starting from ``V = 0`` (below the solution) this
+    raises values monotonically, and each sweep does at least what a Jacobi sweep does.
+    The moves of spins 0..13 are swept inside blocks of ``2**14`` consecutive states
+    (spins 0..4 after transposing 1024 states, so that every run of moves is a
+    contiguous vector loop), the other spins in groups of at most 6 by tiles, so each
+    array crosses the memory bus a few times per sweep instead of once per spin. A run
+    of moves whose states did not change since it was last swept is skipped, and so is
+    one that a division-free test shows cannot raise a value. Value iteration and the
+    one-step form run state by state. The final policy and residual come from one
+    state-by-state pass over the converged values. Problems under ``2**18`` states run
+    on one thread (waking threads would cost more than it saves).
     """
     model = _check_model(model)
     beta = check_beta(beta)
@@ -974,6 +1089,8 @@ def solve(
     method = _check_choice(method, "method", BELLMAN_METHODS)
     form = _check_choice(form, "form", _FORMS)
     max_iter = _check_max_iter(max_iter)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {type(callback).__name__}")
     scale = _energy_scale(model)
     tol = _check_tol(tol, scale)
     tie = TIE_RTOL * scale
@@ -983,6 +1100,12 @@ def solve(
         f"solve(method={method!r}) on a model of N={n} spins (2**{n} states)",
     )
 
+    with _ThreadsFor(1 << n):
+        return _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie)
+
+
+def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> BellmanSolution:
+    n = model.n
     tables = _Tables(model, beta)
     E, W, use_w = tables.E, tables.W, tables.use_w
     one_step = form == "one_step"
@@ -996,8 +1119,10 @@ def solve(
         iterations = 0
         for _ in range(max_iter):
             iterations += 1
-            residual, changed = _greedy_pass(E, W, V, n, beta, gamma, use_w, False, tie, policy)
+            residual, changed = _greedy(E, W, V, n, beta, gamma, use_w, False, tie, policy)
             history.append(residual)
+            if callback is not None:
+                callback(iterations, float(residual))
             if residual <= tol or (changed == 0 and iterations > 1):
                 converged = True
                 break
@@ -1020,6 +1145,8 @@ def solve(
             else:
                 change = _sweep_states_gs(E, W, V, n, beta, gamma, use_w, one_step, reverse)
             history.append(change)
+            if callback is not None:
+                callback(iterations, float(change))
             if change <= tol:
                 converged = True
                 break
@@ -1028,7 +1155,7 @@ def solve(
 
     if method != "policy_iteration" or one_step or not converged:
         # policy iteration's last improvement already measured V and chose its policy
-        residual, _ = _greedy_pass(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
+        residual, _ = _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
     V.setflags(write=False)
     policy.setflags(write=False)
     hist = np.asarray(history, dtype=np.float64)
@@ -1080,9 +1207,10 @@ def q_values(model: IsingModel, beta, gamma, V, form: str = "retry") -> np.ndarr
         f"q_values on a model of N={n} spins (a 2**{n} x {n + 1} table)",
     )
     V = _check_values(V, n)
-    tables = _Tables(model, beta)
     out = np.empty((1 << n, n + 1))
-    _q_table(tables.E, tables.W, V, n, beta, gamma, tables.use_w, form == "one_step", out)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        _q_table(tables.E, tables.W, V, n, beta, gamma, tables.use_w, form == "one_step", out)
     return out
 
 
@@ -1103,9 +1231,11 @@ def greedy_policy(model: IsingModel, beta, gamma, V) -> np.ndarray:
     n = model.n
     V = _check_values(V, n)
     _require_memory(bellman_memory_bytes(n, "gauss_seidel", _uses_weights(model, beta)), f"greedy_policy on N={n} spins")
-    tables = _Tables(model, beta)
     policy = np.zeros(1 << n, dtype=np.int8)
-    _greedy_pass(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, TIE_RTOL * _energy_scale(model), policy)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        tie = TIE_RTOL * _energy_scale(model)
+        _greedy(tables.E, tables.W, V, n, beta, gamma, tables.use_w, False, tie, policy)
     return policy
 
 
@@ -1132,7 +1262,8 @@ def evaluate_policy(model: IsingModel, beta, gamma, policy) -> np.ndarray:
     n = model.n
     policy = _check_policy(policy, n)
     _require_memory(bellman_memory_bytes(n, "policy_iteration", _uses_weights(model, beta)), f"evaluate_policy on N={n} spins")
-    tables = _Tables(model, beta)
     V = np.empty(1 << n)
-    _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, V)
+    with _ThreadsFor(1 << n):
+        tables = _Tables(model, beta)
+        _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, V)
     return V

@@ -11,13 +11,19 @@ clear. So ``x = 0`` is "all down" and ``x = 2**N - 1`` is "all up".
 
 Builders: :func:`ring`, :func:`torus`, :func:`curie_weiss`, :func:`spin_glass`,
 :func:`zener` and :func:`from_couplings` for anything else.
+
+Tables over all ``2**N`` states: :func:`energies`, :func:`flip_energy_changes` and
+:func:`magnetizations`. They refuse, with the number of bytes they would need, to build
+a table larger than :data:`MEMORY_BUDGET_BYTES`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 
 __all__ = [
@@ -31,12 +37,64 @@ __all__ = [
     "spins_of_state",
     "state_of_spins",
     "energy_of_spins",
+    "energies",
+    "flip_energy_changes",
+    "magnetizations",
     "MAX_SPINS",
+    "MEMORY_BUDGET_BYTES",
+    "check_table_memory",
 ]
 
 #: Largest number of spins any model may have: state indices must fit in int64 and
 #: anything past this could never be tabulated anyway.
 MAX_SPINS = 40
+
+
+def _physical_memory_bytes() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):  # not available on this platform
+        return 8 * 2**30
+
+
+#: Largest table (in bytes) that :func:`energies`, :func:`flip_energy_changes` and the
+#: other whole-state-space functions of the library agree to allocate: half of this
+#: machine's physical memory, read once at import. Assign a new value to change it.
+MEMORY_BUDGET_BYTES = _physical_memory_bytes() // 2
+
+
+def _format_bytes(n_bytes: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{n_bytes:.0f} {unit}" if unit == "bytes" else f"{n_bytes:.1f} {unit}"
+        n_bytes /= 1024
+    return f"{n_bytes:.1f} PiB"  # pragma: no cover
+
+
+def check_table_memory(n_bytes: int, what: str) -> None:
+    """Refuse (``ValueError``) to build a table of ``n_bytes`` larger than the budget.
+
+    Parameters
+    ----------
+    n_bytes : int
+        Size of the table(s) about to be allocated, in bytes.
+    what : str
+        What is being built, for the message (e.g. ``"energies of torus(6), N=36"``).
+
+    Raises
+    ------
+    ValueError
+        If ``n_bytes`` exceeds :data:`MEMORY_BUDGET_BYTES` (read at call time, so a
+        user may lower or raise the budget).
+    """
+    budget = MEMORY_BUDGET_BYTES
+    if n_bytes > budget:
+        raise ValueError(
+            f"{what} needs {n_bytes} bytes ({_format_bytes(n_bytes)}), more than the "
+            f"memory budget of {budget} bytes ({_format_bytes(budget)}, half of this "
+            "machine's memory; see kobold_lib.ising.MEMORY_BUDGET_BYTES). "
+            "Use a smaller model."
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,3 +328,169 @@ def energy_of_spins(model: IsingModel, spins) -> np.ndarray | float:
     pair = 0.5 * np.einsum("...i,ij,...j->...", spins, model.J, spins)
     energy = -pair - spins @ model.h
     return float(energy) if np.ndim(energy) == 0 else energy
+
+
+# ---------------------------------------------------------------------------------------
+# Tables over the whole state space
+# ---------------------------------------------------------------------------------------
+
+
+def _check_model(model) -> IsingModel:
+    if not isinstance(model, IsingModel):
+        raise TypeError(
+            f"model must be an IsingModel (build one with ring, torus, ...), got "
+            f"{type(model).__name__}"
+        )
+    return model
+
+
+@numba.njit(cache=True)
+def _energies_kernel(J, h):
+    """Energies of all ``2**N`` states in ``O(2**N)`` additions.
+
+    Adding spin ``k`` (bit ``k`` going from 0 to 1) to a state ``x < 2**k`` changes the
+    energy by ``-2 f_k(x)``, where ``f_k(x) = h_k + sum_j J_kj s_j`` is the local field
+    on spin ``k`` (spins above ``k`` are all down). The fields ``f_k(x)`` for
+    ``x < 2**k`` are built the same way, one bit at a time. Every entry is the end of a
+    chain of at most ``N`` additions, so rounding errors do not pile up along the table.
+    """
+    n = h.shape[0]
+    n_states = 1 << n
+    out = np.empty(n_states)
+    e0 = 0.0
+    for i in range(n):
+        e0 += h[i]  # s_i = -1 contributes -h_i * s_i = +h_i
+        for j in range(i + 1, n):
+            e0 -= J[i, j]  # s_i s_j = +1
+    out[0] = e0
+    field = np.empty(max(1, n_states >> 1))
+    for k in range(n):
+        size = 1 << k
+        f0 = h[k]
+        for j in range(n):
+            if j != k:
+                f0 -= J[k, j]
+        field[0] = f0
+        for m in range(k):
+            step = 2.0 * J[k, m]
+            half = 1 << m
+            for x in range(half, 2 * half):
+                field[x] = field[x - half] + step
+        for x in range(size):
+            out[size + x] = out[x] - 2.0 * field[x]
+    return out
+
+
+@numba.njit(cache=True)
+def _flip_energy_changes_kernel(energy, n):
+    n_states = energy.shape[0]
+    out = np.empty((n_states, n))
+    for x in range(n_states):
+        e = energy[x]
+        for k in range(n):
+            out[x, k] = energy[x ^ (1 << k)] - e
+    return out
+
+
+@numba.njit(cache=True)
+def _magnetizations_kernel(n):
+    n_states = 1 << n
+    out = np.empty(n_states)
+    out[0] = -float(n)
+    for k in range(n):
+        size = 1 << k
+        for x in range(size):
+            out[size + x] = out[x] + 2.0
+    return out
+
+
+def energies(model: IsingModel) -> np.ndarray:
+    """Energy of every state, ``E(x)`` for ``x = 0, ..., 2**N - 1``.
+
+    Parameters
+    ----------
+    model : IsingModel
+
+    Returns
+    -------
+    (2**N,) float64
+        ``E(s(x)) = -sum_{i<j} J_ij s_i s_j - sum_i h_i s_i`` in energy units, indexed by
+        the state convention of this module (bit ``k`` set means spin ``k`` up).
+
+    Notes
+    -----
+    Jitted and incremental: each state's energy is that of a state with one spin fewer
+    up, plus the cost of raising that spin, and the local fields needed are built the
+    same way. That is ``O(2**N)`` additions, against ``O(2**N N**2)`` for evaluating the
+    definition state by state; ``N = 24`` (16.8 million states) takes a fraction of a
+    second (see ``benchmarks/energies.py``).
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an :class:`IsingModel`.
+    ValueError
+        If the table (``8 * 2**N`` bytes plus a half-size scratch table) would exceed
+        :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes it needs.
+    """
+    model = _check_model(model)
+    n = model.n
+    check_table_memory(12 * (1 << n), f"energies of {model.name} (N={n}, 2**{n} states)")
+    return _energies_kernel(np.ascontiguousarray(model.J), np.ascontiguousarray(model.h))
+
+
+def flip_energy_changes(model: IsingModel) -> np.ndarray:
+    """Energy change of every single flip from every state: ``dE_k(x) = E(x ^ 2**k) - E(x)``.
+
+    Parameters
+    ----------
+    model : IsingModel
+
+    Returns
+    -------
+    (2**N, N) float64
+        Row ``x``, column ``k``: the energy change (energy units) when spin ``k`` of
+        state ``x`` flips. Built as differences of the :func:`energies` table, so
+        ``dE_k(x) == -dE_k(x ^ 2**k)`` exactly, and ``E(x) + dE_k(x)`` equals the
+        neighbour's energy to rounding.
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not an :class:`IsingModel`.
+    ValueError
+        If the tables (``8 * 2**N * (N + 1)`` bytes and a little scratch) would exceed
+        :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes they need.
+    """
+    model = _check_model(model)
+    n = model.n
+    check_table_memory(
+        8 * (1 << n) * (n + 1) + 4 * (1 << n),
+        f"flip_energy_changes of {model.name} (N={n}, a 2**{n} x {n} table)",
+    )
+    return _flip_energy_changes_kernel(energies(model), n)
+
+
+def magnetizations(model: IsingModel) -> np.ndarray:
+    """Total magnetisation ``M(x) = sum_i s_i`` of every state.
+
+    Parameters
+    ----------
+    model : IsingModel
+
+    Returns
+    -------
+    (2**N,) float64
+        Integers from ``-N`` (state 0, all down) to ``N`` (all up), stored as floats so
+        that they mix freely with energies and probabilities. Divide by ``N`` for the
+        magnetisation per spin.
+
+    Raises
+    ------
+    ValueError
+        If the table would exceed :data:`MEMORY_BUDGET_BYTES`.
+    """
+    model = _check_model(model)
+    n = model.n
+    check_table_memory(8 * (1 << n), f"magnetizations of {model.name} (N={n})")
+    return _magnetizations_kernel(n)

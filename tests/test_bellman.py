@@ -161,7 +161,7 @@ def test_policy_matches_discretedp_where_the_best_action_wins_clearly():
 
 @pytest.mark.parametrize(
     "model",
-    [kl.ring(5), kl.spin_glass(7, seed=0), kl.torus(3), kl.spin_glass(12, seed=5), kl.torus(4), kl.spin_glass(16, seed=1)],
+    [kl.ring(5), kl.spin_glass(7, seed=0), kl.torus(3), kl.spin_glass(12, seed=5), kl.torus(4), kl.spin_glass(18, seed=1)],
     ids=lambda m: m.name,
 )
 @pytest.mark.parametrize("beta, gamma", [(1.0, 0.9), (2.0, 0.99)])
@@ -174,6 +174,16 @@ def test_the_three_methods_agree(model, beta, gamma):
         assert sol.residual <= 1e-10 * scale(model)
         np.testing.assert_allclose(sol.V, ref.V, rtol=0, atol=1e-11 * scale(model))
         np.testing.assert_array_equal(sol.policy, ref.policy)
+
+
+def test_gauss_seidel_on_a_model_with_two_tile_groups_reaches_the_fixed_point():
+    # N = 21: spins 0-13 in blocks, 14-17 and 18-20 in two tile groups; a run skipped
+    # wrongly (dirty flags, division-free test) would leave V off its fixed point, which
+    # the independent state-by-state residual and the exact policy evaluation would see
+    model = kl.spin_glass(21, seed=3)
+    sol = kl.solve(model, 1.0, 0.97, "gauss_seidel")
+    assert sol.converged and sol.residual <= 1e-10 * scale(model)
+    np.testing.assert_allclose(kl.evaluate_policy(model, 1.0, 0.97, sol.policy), sol.V, rtol=0, atol=1e-10)
 
 
 def test_value_iteration_residuals_fall_and_gauss_seidel_needs_fewer_sweeps():
