@@ -10,13 +10,21 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.kinetics`: exact single-flip transition matrices, entropy production.
 - :mod:`kobold_lib.dynamics`: seeded, jitted Glauber and Metropolis Monte Carlo chains.
 - :mod:`kobold_lib.thermal_plots`: a Monte Carlo trace beside the exact energy histogram.
+- :mod:`kobold_lib.policy`: policy matrices, absorbing states, tree depths, policy graphs.
+- :mod:`kobold_lib.coin_figures`: typical sets of a coin pool and the coin chapters' figures.
+- :mod:`kobold_lib.engine_figures`: efficiency against work for two pools, and its figure.
+- :mod:`kobold_lib.bellman`: the kobold's Bellman equation, solved exactly for every state.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
 
 from .coins import *  # noqa: F401,F403
 from .ising import *  # noqa: F401,F403
+from .policy import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403
+from .coin_figures import *  # noqa: F401,F403
+from .engine_figures import *  # noqa: F401,F403
+from .bellman import *  # noqa: F401,F403
 from .landscape import *  # noqa: F401,F403
 from .boltzmann import *  # noqa: F401,F403
 from .kinetics import *  # noqa: F401,F403

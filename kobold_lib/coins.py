@@ -268,111 +268,46 @@ def _sector_log_mass(log_fact, n_h, n_c, k, a, lph, lqh, lpc, lqc):
 
 
 @numba.njit(cache=True)
-def _sector_failure(log_fact, n_h, n_c, k, work, lph, lqh, lpc, lqc, log_r):
-    """Log of the probability mass of sector ``k`` that the optimal map cannot send to success.
-
-    Within the sector (``k`` heads in the pools, work coins tails) a configuration with
-    ``a`` hot heads has probability proportional to ``r**a``, ``r = p_h q_c / (q_h p_c)``.
-    With ``r > 1`` the most probable configurations are those with the most hot heads,
-    so the optimal bijection fills the ``C(n, k - W)`` success states with the
-    configurations of largest ``a`` first. ``r < 1`` is handled by the caller by
-    swapping the pools; ``r = 1`` makes all configurations of the sector equally likely
-    and any order is optimal.
-    Returns ``-inf`` when everything fits.
-    """
-    n = n_h + n_c
-    if k - work < 0:
-        # no success state has this many heads: the whole sector fails
-        a_lo = max(0, k - n_c)
-        a_hi = min(n_h, k)
-        total = -np.inf
-        for a in range(a_lo, a_hi + 1):
-            total = _logaddexp(total, _sector_log_mass(log_fact, n_h, n_c, k, a, lph, lqh, lpc, lqc))
-        return total
-    log_capacity = _log_comb(log_fact, n, k - work)
-    if log_capacity >= _log_comb(log_fact, n, k) - 1e-12:
-        return -np.inf  # room for every configuration of the sector
-    a_lo = max(0, k - n_c)
-    a_hi = min(n_h, k)
-    # mode of the sector mass in a: the mass ratio m(a+1)/m(a) crosses 1
-    a_mode = a_lo
-    lo = a_lo
-    hi = a_hi
-    while lo < hi:  # first a with m(a+1) <= m(a); the mass is log-concave in a
+def _sector_mode(n_h, n_c, k, log_r):
+    """The ``a`` of largest probability within sector ``k`` (the mass is log-concave in a)."""
+    lo = max(0, k - n_c)
+    hi = min(n_h, k)
+    while lo < hi:  # first a with m(a+1) <= m(a)
         mid = (lo + hi) // 2
         ratio = math.log(n_h - mid) + math.log(k - mid) - math.log(mid + 1.0) - math.log(n_c - k + mid + 1.0) + log_r
         if ratio > 0.0:
             lo = mid + 1
         else:
             hi = mid
-    a_mode = lo
-    # window of a where the mass matters: the log-mass is concave in a with curvature
-    # about -(1/a + 1/(n_h - a) + 1/(k - a) + 1/(n_c - k + a)); go out far enough that
-    # the neglected tails lie below e^-_LOG_CUTOFF of the peak
+    return lo
+
+
+@numba.njit(cache=True)
+def _sector_window(n_h, n_c, k, a_mode):
+    """Range of ``a`` around the mode outside which the mass is below e^-_LOG_CUTOFF.
+
+    The log-mass is concave in ``a`` with curvature about
+    ``-(1/a + 1/(n_h - a) + 1/(k - a) + 1/(n_c - k + a))``; the window reaches 25% past
+    the point where that parabola has fallen by the cut-off.
+    """
     curvature = 0.0
     for d in (a_mode + 0.5, n_h - a_mode + 0.5, k - a_mode + 0.5, n_c - k + a_mode + 0.5):
         curvature += 1.0 / d
     half_width = int(math.sqrt(2.0 * _LOG_CUTOFF / curvature) * 1.25) + 3
-    top = min(a_hi, a_mode + half_width)
-    bottom = max(a_lo, a_mode - half_width)
-    # count of configurations strictly above the window: decreasing geometrically
-    log_count = -np.inf
-    a = top + 1
-    while a <= a_hi:
-        term = _log_comb(log_fact, n_h, a) + _log_comb(log_fact, n_c, k - a)
-        log_count = _logaddexp(log_count, term)
-        if log_count > log_capacity:
-            # capacity runs out above the window: the whole window fails
-            break
-        if term < log_count - 50.0:
-            break
-        a += 1
-    failure = -np.inf
-    if log_count > log_capacity:
-        for a in range(bottom, top + 1):
-            failure = _logaddexp(failure, _sector_log_mass(log_fact, n_h, n_c, k, a, lph, lqh, lpc, lqc))
-        return failure
-    # walk down the window, filling the capacity with the most probable configurations
-    filled = False
-    for a in range(top, bottom - 1, -1):
-        log_count_a = _log_comb(log_fact, n_h, a) + _log_comb(log_fact, n_c, k - a)
-        log_mass_a = _sector_log_mass(log_fact, n_h, n_c, k, a, lph, lqh, lpc, lqc)
-        if filled:
-            failure = _logaddexp(failure, log_mass_a)
-            continue
-        new_count = _logaddexp(log_count, log_count_a)
-        if new_count <= log_capacity:
-            log_count = new_count
-            continue
-        # capacity ends inside this group: the unplaced fraction of it fails
-        if log_count == -np.inf:
-            placed_fraction = math.exp(log_capacity - log_count_a)
-        else:
-            placed_fraction = (math.exp(log_capacity - log_count_a) - math.exp(log_count - log_count_a))
-        placed_fraction = min(max(placed_fraction, 0.0), 1.0)
-        if placed_fraction < 1.0:
-            failure = _logaddexp(failure, log_mass_a + math.log1p(-placed_fraction))
-        filled = True
-    return failure
+    return max(max(0, k - n_c), a_mode - half_width), min(min(n_h, k), a_mode + half_width)
 
 
 @numba.njit(cache=True)
-def _sector_peak(log_fact, n_h, n_c, k, lph, lqh, lpc, lqc, log_r):
-    """Largest ``log P(A = a, K = k)`` over ``a``: a cheap proxy for ``log P(K = k)``."""
-    lo = max(0, k - n_c)
-    hi = min(n_h, k)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        ratio = math.log(n_h - mid) + math.log(k - mid) - math.log(mid + 1.0) - math.log(n_c - k + mid + 1.0) + log_r
-        if ratio > 0.0:
-            lo = mid + 1
-        else:
-            hi = mid
-    return _sector_log_mass(log_fact, n_h, n_c, k, lo, lph, lqh, lpc, lqc)
+def _engine_tables(n_h, n_c, p_h, p_c):
+    """Everything about the pools that does not depend on the work ``W``.
 
-
-@numba.njit(cache=True, parallel=True)
-def _engine_log_failure(n_h, n_c, work, p_h, p_c):
+    For every sector ``k`` that matters, the groups ``a`` (hot heads) of its window in
+    *decreasing* order of ``a`` (most probable configurations first, since ``r >= 1``):
+    the log-count of each group, the log of the cumulative count down to it (including
+    the configurations above the window), its mass relative to the sector's peak, and
+    the relative mass of everything below it. Evaluating a given ``W`` is then a binary
+    search per sector.
+    """
     n = n_h + n_c
     log_fact = np.zeros(n + 1)
     for i in range(1, n + 1):
@@ -382,19 +317,106 @@ def _engine_log_failure(n_h, n_c, work, p_h, p_c):
     log_r = lph + lqc - lqh - lpc
     # sectors that matter: walk k out from the most probable one until negligible
     k_mode = min(n, max(0, int(round(n_h * p_h + n_c * p_c))))
-    peak = _sector_peak(log_fact, n_h, n_c, k_mode, lph, lqh, lpc, lqc, log_r)
+    peak = _sector_log_mass(log_fact, n_h, n_c, k_mode, _sector_mode(n_h, n_c, k_mode, log_r), lph, lqh, lpc, lqc)
     k_top = k_mode
-    while k_top < n and _sector_peak(log_fact, n_h, n_c, k_top + 1, lph, lqh, lpc, lqc, log_r) > peak - _LOG_CUTOFF:
+    while k_top < n:
+        a = _sector_mode(n_h, n_c, k_top + 1, log_r)
+        if _sector_log_mass(log_fact, n_h, n_c, k_top + 1, a, lph, lqh, lpc, lqc) < peak - _LOG_CUTOFF:
+            break
         k_top += 1
     k_bottom = k_mode
-    while k_bottom > 0 and _sector_peak(log_fact, n_h, n_c, k_bottom - 1, lph, lqh, lpc, lqc, log_r) > peak - _LOG_CUTOFF:
+    while k_bottom > 0:
+        a = _sector_mode(n_h, n_c, k_bottom - 1, log_r)
+        if _sector_log_mass(log_fact, n_h, n_c, k_bottom - 1, a, lph, lqh, lpc, lqc) < peak - _LOG_CUTOFF:
+            break
         k_bottom -= 1
-    failures = np.empty(k_top - k_bottom + 1)
-    for i in numba.prange(k_top - k_bottom + 1):
-        failures[i] = _sector_failure(log_fact, n_h, n_c, k_bottom + i, work, lph, lqh, lpc, lqc, log_r)
+    n_sectors = k_top - k_bottom + 1
+    offsets = np.zeros(n_sectors + 1, dtype=np.int64)
+    tops = np.empty(n_sectors, dtype=np.int64)
+    log_peaks = np.empty(n_sectors)
+    for i in range(n_sectors):
+        k = k_bottom + i
+        a_mode = _sector_mode(n_h, n_c, k, log_r)
+        bottom, top = _sector_window(n_h, n_c, k, a_mode)
+        tops[i] = top
+        log_peaks[i] = _sector_log_mass(log_fact, n_h, n_c, k, a_mode, lph, lqh, lpc, lqc)
+        offsets[i + 1] = offsets[i] + (top - bottom + 1)
+    size = offsets[n_sectors]
+    log_count = np.empty(size)
+    log_cum_count = np.empty(size)
+    mass = np.empty(size)
+    mass_below = np.empty(size)
+    log_count_above = np.empty(n_sectors)
+    for i in numba.prange(n_sectors):
+        k = k_bottom + i
+        top = tops[i]
+        a_hi = min(n_h, k)
+        # configurations above the window: counts decrease geometrically going up
+        # (the count mode lies below the mass mode because r >= 1)
+        above = -np.inf
+        a = top + 1
+        while a <= a_hi:
+            term = _log_comb(log_fact, n_h, a) + _log_comb(log_fact, n_c, k - a)
+            above = _logaddexp(above, term)
+            if term < above - 50.0:
+                break
+            a += 1
+        log_count_above[i] = above
+        cumulative = above
+        for j in range(offsets[i], offsets[i + 1]):
+            a = top - (j - offsets[i])
+            log_count[j] = _log_comb(log_fact, n_h, a) + _log_comb(log_fact, n_c, k - a)
+            cumulative = _logaddexp(cumulative, log_count[j])
+            log_cum_count[j] = cumulative
+            mass[j] = math.exp(_sector_log_mass(log_fact, n_h, n_c, k, a, lph, lqh, lpc, lqc) - log_peaks[i])
+        below = 0.0
+        for j in range(offsets[i + 1] - 1, offsets[i] - 1, -1):
+            mass_below[j] = below
+            below += mass[j]
+    return k_bottom, offsets, log_peaks, log_count, log_cum_count, mass, mass_below, log_count_above, log_fact
+
+
+@numba.njit(cache=True)
+def _engine_log_failure(tables, n, work):
+    """log P(failure) of the optimal engine for ``work``, from :func:`_engine_tables`.
+
+    In sector ``k`` (work coins tails) only ``C(n, k - W)`` states have every work coin
+    heads, so at most that many configurations succeed; the optimum sends the most
+    probable ones (largest ``a``) there. The group where the capacity runs out succeeds
+    in part; everything below it fails.
+    """
+    k_bottom, offsets, log_peaks, log_count, log_cum_count, mass, mass_below, log_count_above, log_fact = tables
     total = -np.inf
-    for i in range(failures.size):
-        total = _logaddexp(total, failures[i])
+    for i in range(log_peaks.size):
+        k = k_bottom + i
+        first, last = offsets[i], offsets[i + 1]
+        whole = log_peaks[i] + math.log(mass[first] + mass_below[first])
+        if k - work < 0:
+            total = _logaddexp(total, whole)  # no success state has this few heads
+            continue
+        log_capacity = _log_comb(log_fact, n, k - work)
+        if log_capacity >= _log_comb(log_fact, n, k) - 1e-12:
+            continue  # room for every configuration of the sector
+        if log_count_above[i] > log_capacity:
+            total = _logaddexp(total, whole)  # capacity used up above the window
+            continue
+        if log_cum_count[last - 1] <= log_capacity:
+            continue  # the whole window fits (what lies below it is negligible)
+        lo, hi = first, last - 1  # first group whose cumulative count exceeds the capacity
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if log_cum_count[mid] > log_capacity:
+                hi = mid
+            else:
+                lo = mid + 1
+        before = log_count_above[i] if lo == first else log_cum_count[lo - 1]
+        placed = math.exp(log_capacity - log_count[lo])
+        if before > -np.inf:
+            placed -= math.exp(before - log_count[lo])
+        placed = min(max(placed, 0.0), 1.0)
+        failing = mass[lo] * (1.0 - placed) + mass_below[lo]
+        if failing > 0.0:
+            total = _logaddexp(total, log_peaks[i] + math.log(failing))
     return total
 
 
@@ -422,8 +444,9 @@ def engine_failure_probability(n_hot, n_cold, work, p_hot, p_cold):
     directly (in log space), so tiny failure probabilities keep their precision.
     Configurations and sectors below ``e^-70`` of the largest are neglected.
     """
-    args = _engine_inputs(n_hot, n_cold, work, p_hot, p_cold)
-    return float(min(1.0, math.exp(_engine_log_failure(*args))))
+    n_h, n_c, work, p_h, p_c = _engine_inputs(n_hot, n_cold, work, p_hot, p_cold)
+    tables = _engine_tables(n_h, n_c, p_h, p_c)
+    return float(min(1.0, math.exp(_engine_log_failure(tables, n_h + n_c, work))))
 
 
 def engine_success_probability(n_hot, n_cold, work, p_hot, p_cold):
@@ -476,9 +499,10 @@ def max_work(n_hot, n_cold, eps, p_hot, p_cold):
     eps = _check_eps(eps)
     n_h, n_c, _, p_h, p_c = _engine_inputs(n_hot, n_cold, 0, p_hot, p_cold)
     log_eps = math.log(eps)
+    tables = _engine_tables(n_h, n_c, p_h, p_c)  # shared by every W tried below
 
     def fails(w):
-        return _engine_log_failure(n_h, n_c, w, p_h, p_c) > log_eps
+        return _engine_log_failure(tables, n_h + n_c, w) > log_eps
 
     if fails(0):
         return 0

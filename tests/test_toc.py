@@ -95,3 +95,13 @@ def test_widget_cells_follow_a_static_figure_and_are_the_only_ignored_outputs():
             if "nbval-ignore-output" in tags:
                 assert "interact" in src, f"{nb}: only widget cells may skip output checks: {src[:80]!r}"
             assert "NBVAL_IGNORE_OUTPUT" not in src, f"{nb}: use the cell tag, not the comment"
+
+
+def test_no_unfinished_markers_in_pages_or_library():
+    """No page or module admits to being unfinished (the whole file is read, images too)."""
+    pattern = re.compile(r"\b(TODO|FIXME|placeholder|not implemented)\b", re.I)
+    files = list((ROOT / "kobold_lib").glob("*.py")) + chapter_notebooks() + list(ROOT.glob("*.md"))
+    for path in files:
+        text = path.read_text(errors="ignore")
+        match = pattern.search(text) or ("NotImplementedError" in text and "NotImplementedError")
+        assert not match, f"{path.name}: {match}"

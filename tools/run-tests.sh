@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of the book: library unit tests, nbval over every notebook, and the
-# HTML build with warnings as errors. Installs what it needs into .venv first.
+# Runs every test of the book: library unit tests, nbval over every notebook, the HTML
+# build with warnings as errors, and the built book checked offline in headless Chromium.
+# Installs what it needs into .venv first (and chromium with apt-get where it can).
 # Usage (from the repository root):  bash tools/run-tests.sh [extra pytest arguments]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,5 +9,21 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+# The browser tests drive Debian's Chromium through Playwright (never Playwright's own
+# browser download). Install it where we can: as root with apt-get, as on CI. If that is
+# not possible the browser tests skip with the reason (and fail under CI=true).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing chromium with apt-get for the browser tests..."
+        apt_log=$(mktemp)
+        if { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$apt_log" 2>&1; then
+            rm -f "$apt_log"
+        else
+            echo "warning: could not install chromium (log: $apt_log); the browser tests will skip (fail under CI=true)" >&2
+        fi
+    else
+        echo "note: no chromium here (e.g. apt-get install chromium); the browser tests will skip (fail under CI=true)" >&2
+    fi
+fi
 # Two workers; each notebook (and the book build) stays within one worker.
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

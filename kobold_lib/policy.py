@@ -1,0 +1,287 @@
+"""The policy graph of a kobold: its matrices, its trees and their depths.
+
+A (deterministic) policy gives every state ``x`` in ``[0, 2**N)`` an action:
+``0`` = stop, ``k + 1`` = attempt to flip spin ``k``. On acceptance the state moves to
+its *successor* ``x ^ (1 << k)``; a stopping state is its own successor (absorbing).
+
+- ``T[x, t] = 1`` for ``t`` the successor of ``x``: the deterministic policy matrix.
+- ``P = D T + (I - D)``: the stochastic transition matrix of one attempt, where ``D`` is
+  the diagonal of acceptance probabilities of the chosen flips (a stop row of ``P`` is a
+  row of the identity).
+
+Everything structural here (successors, absorbing states, tree depths, the forest test)
+runs in ``O(2**N)`` with jitted loops and works for *any* policy array, optimal or not.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import scipy.sparse as sp
+
+from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
+from .ising import IsingModel
+
+__all__ = [
+    "successors",
+    "policy_matrix",
+    "transition_matrix",
+    "absorbing_states",
+    "tree_depth",
+    "is_forest",
+    "policy_graph",
+    "chosen_flip_energy_changes",
+]
+
+
+def _check_policy(policy) -> tuple[np.ndarray, int]:
+    policy = np.asarray(policy)
+    if policy.ndim != 1:
+        raise ValueError(f"policy must be a 1-D array of length 2**N, got shape {policy.shape}")
+    if not np.issubdtype(policy.dtype, np.integer):
+        raise TypeError(f"policy must hold integers (0 = stop, k + 1 = flip spin k), got dtype {policy.dtype}")
+    size = policy.size
+    n = size.bit_length() - 1
+    if size < 2 or (1 << n) != size:
+        raise ValueError(f"policy must have length 2**N for some N >= 1, got {size}")
+    if policy.min() < 0 or policy.max() > n:
+        raise ValueError(f"policy actions must be in [0, N] = [0, {n}], got range [{policy.min()}, {policy.max()}]")
+    return np.ascontiguousarray(policy, dtype=np.int64), n
+
+
+@numba.njit(cache=True)
+def _successors(policy):
+    out = np.empty(policy.size, dtype=np.int64)
+    for x in range(policy.size):
+        a = policy[x]
+        out[x] = x if a == 0 else x ^ (1 << (a - 1))
+    return out
+
+
+def successors(policy) -> np.ndarray:
+    """The state each state moves to when its chosen flip is accepted.
+
+    Parameters
+    ----------
+    policy : (2**N,) int array
+        0 = stop, ``k + 1`` = attempt to flip spin ``k``.
+
+    Returns
+    -------
+    (2**N,) int64
+        ``x ^ (1 << k)`` for a flip of spin ``k``, ``x`` itself for a stop.
+    """
+    policy, _ = _check_policy(policy)
+    return _successors(policy)
+
+
+def policy_matrix(policy) -> sp.csr_matrix:
+    """The deterministic policy matrix ``T`` (``2**N x 2**N``, sparse, one 1 per row).
+
+    ``T[x, t] = 1`` where ``t`` is the successor of ``x`` (``x`` itself for a stop).
+    """
+    policy, _ = _check_policy(policy)
+    size = policy.size
+    succ = _successors(policy)
+    return sp.csr_matrix((np.ones(size), (np.arange(size), succ)), shape=(size, size))
+
+
+@numba.njit(cache=True)
+def _chosen_dE(J, h, policy):
+    n = h.size
+    out = np.zeros(policy.size)
+    for x in range(policy.size):
+        a = policy[x]
+        if a == 0:
+            continue
+        k = a - 1
+        field = h[k]
+        for j in range(n):
+            if j != k:
+                field += J[k, j] * (1.0 if (x >> j) & 1 else -1.0)
+        s_k = 1.0 if (x >> k) & 1 else -1.0
+        out[x] = 2.0 * s_k * field
+    return out
+
+
+def chosen_flip_energy_changes(model: IsingModel, policy) -> np.ndarray:
+    """``dE`` of the flip each state's policy chooses (0 for stopping states).
+
+    Returns
+    -------
+    (2**N,) float64
+        Energy change ``E(successor) - E(x)`` (energy units).
+    """
+    if not isinstance(model, IsingModel):
+        raise TypeError(f"model must be an IsingModel, got {type(model).__name__}")
+    policy, n = _check_policy(policy)
+    if n != model.n:
+        raise ValueError(f"policy has length 2**{n} but the model has N = {model.n} spins")
+    return _chosen_dE(model.J, model.h, policy)
+
+
+def transition_matrix(model: IsingModel, beta, policy, rule: str = "glauber") -> sp.csr_matrix:
+    """The stochastic matrix ``P = D T + (I - D)`` of one attempt under ``policy``.
+
+    Parameters
+    ----------
+    model : IsingModel
+    beta : float
+        Inverse temperature in ``[0, inf]``.
+    policy : (2**N,) int array
+    rule : {"glauber", "metropolis"}
+        Acceptance rule of the attempted flip.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix, (2**N, 2**N)
+        Row-stochastic; row ``x`` has ``p`` at its successor and ``1 - p`` on the diagonal.
+    """
+    beta = check_beta(beta)
+    if rule not in ("glauber", "metropolis"):
+        raise ValueError(f"rule must be 'glauber' or 'metropolis', got {rule!r}")
+    policy, _ = _check_policy(policy)
+    dE = chosen_flip_energy_changes(model, policy)
+    accept = _acceptances(dE, beta, rule == "glauber")
+    accept[policy == 0] = 0.0
+    size = policy.size
+    succ = _successors(policy)
+    rows = np.concatenate([np.arange(size), np.arange(size)])
+    cols = np.concatenate([succ, np.arange(size)])
+    vals = np.concatenate([accept, 1.0 - accept])
+    return sp.csr_matrix((vals, (rows, cols)), shape=(size, size))  # duplicates summed
+
+
+@numba.njit(cache=True)
+def _acceptances(dE, beta, glauber):
+    out = np.empty(dE.size)
+    for i in range(dE.size):
+        out[i] = _glauber_scalar(dE[i], beta) if glauber else _metropolis_scalar(dE[i], beta)
+    return out
+
+
+def absorbing_states(policy) -> np.ndarray:
+    """Sorted indices of the states where the policy stops (action 0)."""
+    policy, _ = _check_policy(policy)
+    return np.flatnonzero(policy == 0).astype(np.int64)
+
+
+@numba.njit(cache=True)
+def _depths(succ):
+    """Accepted flips from each state to its absorbing state; -1 if it never gets there."""
+    size = succ.size
+    depth = np.full(size, -2, dtype=np.int64)  # -2 = unknown
+    path = np.empty(size, dtype=np.int64)
+    for start in range(size):
+        if depth[start] != -2:
+            continue
+        # walk until a known state, an absorbing state, or a state seen on this walk
+        length = 0
+        x = start
+        while depth[x] == -2:
+            depth[x] = -3  # on the current path
+            path[length] = x
+            length += 1
+            if succ[x] == x:
+                break
+            x = succ[x]
+        if depth[x] == -3 and succ[x] == x:
+            base = 0  # x is absorbing, and the last state of the path
+            depth[x] = 0
+            length -= 1
+        elif depth[x] == -3 or depth[x] == -1:
+            base = -1  # a cycle: every state on this path never stops
+        else:
+            base = depth[x]
+        for i in range(length - 1, -1, -1):
+            y = path[i]
+            if base == -1:
+                depth[y] = -1
+            else:
+                base += 1
+                depth[y] = base
+    return depth
+
+
+def tree_depth(policy) -> np.ndarray:
+    """For each state, the number of accepted flips that take it to its absorbing state.
+
+    Parameters
+    ----------
+    policy : (2**N,) int array
+
+    Returns
+    -------
+    (2**N,) int64
+        0 for absorbing (stopping) states; ``-1`` for states whose successor chain
+        never stops (it runs into a cycle, which only a non-optimal policy can have).
+        ``O(2**N)``: every state is visited once.
+    """
+    policy, _ = _check_policy(policy)
+    return _depths(_successors(policy))
+
+
+def is_forest(policy) -> bool:
+    """True when the policy graph has no cycles: every state drains into a stopping state."""
+    return bool(np.all(tree_depth(policy) >= 0))
+
+
+def policy_graph(policy, model: IsingModel | None = None, states=None):
+    """The policy graph as a ``networkx.DiGraph``, for drawing small trees.
+
+    Parameters
+    ----------
+    policy : (2**N,) int array
+    model : IsingModel, optional
+        If given, each node gets its ``energy`` and each edge its ``dE``.
+    states : iterable of int, optional
+        Keep only these states and everything downstream of them (their paths to the
+        absorbing states). Default: all states.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes are state indices with attributes ``depth`` (see :func:`tree_depth`),
+        ``absorbing`` (bool) and, with a model, ``energy``. An edge ``x -> t`` for every
+        non-stopping state, with attribute ``spin`` (the flipped spin ``k``) and, with a
+        model, ``dE``. Stopping states have no self-loop.
+    """
+    import networkx as nx
+
+    policy, n = _check_policy(policy)
+    succ = _successors(policy)
+    depth = _depths(succ)
+    if states is None:
+        keep = np.arange(policy.size)
+    else:
+        keep_set: set[int] = set()
+        for s in np.atleast_1d(np.asarray(states, dtype=np.int64)):
+            if not 0 <= s < policy.size:
+                raise ValueError(f"states must be in [0, 2**{n}), got {s}")
+            x = int(s)
+            while x not in keep_set:
+                keep_set.add(x)
+                x = int(succ[x])
+        keep = np.array(sorted(keep_set), dtype=np.int64)
+    energies = None
+    dE = None
+    if model is not None:
+        if model.n != n:
+            raise ValueError(f"policy has length 2**{n} but the model has N = {model.n} spins")
+        from .ising import energy_of_spins, spins_of_state
+
+        energies = energy_of_spins(model, spins_of_state(keep, n))
+        dE = chosen_flip_energy_changes(model, policy)
+    graph = nx.DiGraph()
+    for i, x in enumerate(keep):
+        attrs = {"depth": int(depth[x]), "absorbing": bool(policy[x] == 0)}
+        if energies is not None:
+            attrs["energy"] = float(np.atleast_1d(energies)[i])
+        graph.add_node(int(x), **attrs)
+    for x in keep:
+        if policy[x] != 0:
+            attrs = {"spin": int(policy[x] - 1)}
+            if dE is not None:
+                attrs["dE"] = float(dE[x])
+            graph.add_edge(int(x), int(succ[x]), **attrs)
+    return graph

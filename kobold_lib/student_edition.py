@@ -1,0 +1,78 @@
+"""Make the student edition of the book's notebooks: solutions removed, outputs cleared.
+
+Uses nbconvert's standard preprocessors only:
+
+- ``TagRemovePreprocessor`` drops every cell tagged ``solution``;
+- ``RegexRemovePreprocessor`` drops the ``{solution-start}`` / ``{solution-end}`` marker
+  cells that fold solutions in the HTML book;
+- ``ClearOutputPreprocessor`` clears all outputs, so students run every cell themselves.
+
+Run as ``python -m kobold_lib.student_edition SOURCE_DIR TARGET_DIR``.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+
+__all__ = ["make_student_edition"]
+
+SOLUTION_MARKERS = [r"^\s*```\{solution-start\}", r"^\s*```\{solution-end\}"]
+
+
+def make_student_edition(source_dir, target_dir) -> list[pathlib.Path]:
+    """Write a student copy of every ``*.ipynb`` in ``source_dir`` to ``target_dir``.
+
+    Parameters
+    ----------
+    source_dir, target_dir : str or pathlib.Path
+        Folder of the book's notebooks, and the folder to write (created if needed).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The notebooks written, sorted.
+    """
+    import nbformat
+    from nbconvert.preprocessors import ClearOutputPreprocessor, RegexRemovePreprocessor, TagRemovePreprocessor
+    from traitlets.config import Config
+
+    source_dir = pathlib.Path(source_dir)
+    target_dir = pathlib.Path(target_dir)
+    notebooks = sorted(source_dir.glob("*.ipynb"))
+    if not notebooks:
+        raise ValueError(f"source_dir {source_dir} holds no notebooks")
+    target_dir.mkdir(parents=True, exist_ok=True)
+    config = Config()
+    config.TagRemovePreprocessor.remove_cell_tags = ("solution",)
+    config.TagRemovePreprocessor.enabled = True
+    config.RegexRemovePreprocessor.patterns = SOLUTION_MARKERS
+    config.RegexRemovePreprocessor.enabled = True
+    preprocessors = [
+        TagRemovePreprocessor(config=config),
+        RegexRemovePreprocessor(config=config),
+        ClearOutputPreprocessor(),
+    ]
+    written = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        resources: dict = {}
+        for preprocessor in preprocessors:
+            nb, resources = preprocessor.preprocess(nb, resources)
+        out = target_dir / path.name
+        nbformat.write(nb, out)
+        written.append(out)
+    return written
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m kobold_lib.student_edition SOURCE_DIR TARGET_DIR", file=sys.stderr)
+        return 2
+    written = make_student_edition(argv[0], argv[1])
+    print(f"wrote {len(written)} student notebooks to {argv[1]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
