@@ -34,5 +34,6 @@ from .boltzmann import *  # noqa: F401,F403
 from .kinetics import *  # noqa: F401,F403
 from .dynamics import *  # noqa: F401,F403
 from .thermal_plots import *  # noqa: F401,F403
+from .student_edition import *  # noqa: F401,F403
 
 __version__ = "0.1.0"

@@ -26,7 +26,7 @@ from .ising import IsingModel, _check_model, check_table_memory, flip_energy_cha
 __all__ = [
     "RULES",
     "check_rule",
-    "transition_matrix",
+    "glauber_transition_matrix",
     "relaxation_time",
     "entropy_production",
     "evolve_distribution",
@@ -43,10 +43,15 @@ def check_rule(rule) -> str:
     return rule
 
 
-def transition_matrix(
+def glauber_transition_matrix(
     model: IsingModel, beta: float, rule: str = "glauber", site: int | None = None
 ) -> sp.csr_array:
-    """Exact transition matrix of single-spin-flip dynamics.
+    """Exact transition matrix of single-spin-flip ("Glauber-type") dynamics.
+
+    Named after Glauber's kinetic Ising model, in which spins flip one at a time; the
+    acceptance rule may be Glauber's or Metropolis's. Not to be confused with
+    :func:`kobold_lib.policy.transition_matrix`, the matrix of a kobold's policy, in
+    which the flipped spin is chosen by the policy instead of at random.
 
     Parameters
     ----------
@@ -87,7 +92,7 @@ def transition_matrix(
     # dE table + data/indices of the matrix (8 + 8 + 4 bytes per stored entry)
     check_table_memory(
         n_states * (n + 1) * 28,
-        f"transition_matrix of {model.name} (N={n}, a 2**{n} x 2**{n} sparse matrix)",
+        f"glauber_transition_matrix of {model.name} (N={n}, a 2**{n} x 2**{n} sparse matrix)",
     )
     dE = flip_energy_changes(model)
     accept = glauber_acceptance if rule == "glauber" else metropolis_acceptance
@@ -153,7 +158,7 @@ def relaxation_time(model: IsingModel, beta: float, rule: str = "glauber") -> fl
     beta = check_beta(beta)
     if np.isinf(beta):
         raise ValueError("beta must be finite for relaxation_time, got inf")
-    P = transition_matrix(model, beta, rule)
+    P = glauber_transition_matrix(model, beta, rule)
     S = P.multiply(P.T).sqrt().tocsr()
     n_states = model.n_states
     if n_states <= _DENSE_STATES:

@@ -17,7 +17,7 @@ from kobold_lib import (
     spin_glass,
     thermal_averages,
     torus,
-    transition_matrix,
+    glauber_transition_matrix,
     zener,
 )
 
@@ -91,7 +91,7 @@ def test_relaxation_from_hot_start_matches_exact_evolution():
     samples = np.array([
         glauber_chain(model, beta, steps, rng=rng, record_every=9).energy for _ in range(runs)
     ])
-    P = transition_matrix(model, beta, "glauber")
+    P = glauber_transition_matrix(model, beta, "glauber")
     p0 = np.full(model.n_states, 1 / model.n_states)
     exact = evolve_distribution(P, p0, steps, record_every=9) @ energies(model)
     mean = samples.mean(axis=0)

@@ -17,7 +17,7 @@ from kobold_lib import (
     spin_glass,
     spins_of_state,
     torus,
-    transition_matrix,
+    glauber_transition_matrix,
     zener,
 )
 
@@ -47,7 +47,7 @@ def dense_reference(model, beta, rule):
 @pytest.mark.parametrize("rule", ["glauber", "metropolis"])
 @pytest.mark.parametrize("model", MODELS[:4], ids=lambda m: m.name)
 def test_matrix_matches_definition(model, rule):
-    P = transition_matrix(model, 0.8, rule)
+    P = glauber_transition_matrix(model, 0.8, rule)
     assert sp.issparse(P) and P.shape == (model.n_states,) * 2
     np.testing.assert_allclose(P.toarray(), dense_reference(model, 0.8, rule), atol=1e-15)
     assert P.nnz <= model.n_states * (model.n + 1)
@@ -57,7 +57,7 @@ def test_matrix_matches_definition(model, rule):
 @pytest.mark.parametrize("beta", BETAS)
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.name)
 def test_detailed_balance_every_neighbouring_pair(model, beta, rule):
-    P = transition_matrix(model, beta, rule)
+    P = glauber_transition_matrix(model, beta, rule)
     pi = boltzmann_distribution(model, beta)
     x = np.repeat(np.arange(model.n_states), model.n)
     y = x ^ (1 << np.tile(np.arange(model.n), model.n_states))
@@ -75,7 +75,7 @@ def test_detailed_balance_every_neighbouring_pair(model, beta, rule):
 def test_sequential_sweep_keeps_boltzmann_stationary(rule):
     model, beta = spin_glass(7, 9), 1.5
     pi = boltzmann_distribution(model, beta)
-    sites = [transition_matrix(model, beta, rule, site=k) for k in range(model.n)]
+    sites = [glauber_transition_matrix(model, beta, rule, site=k) for k in range(model.n)]
     for P_k in sites:
         assert P_k.nnz <= 2 * model.n_states
         F = P_k.multiply(pi[:, None]).toarray()
@@ -87,7 +87,7 @@ def test_sequential_sweep_keeps_boltzmann_stationary(rule):
     assert np.abs(F - F.T).max() > 1e-6
     # random-site matrix is the average of the site matrices
     average = sum(sites) / model.n
-    np.testing.assert_allclose(average.toarray(), transition_matrix(model, beta, rule).toarray(),
+    np.testing.assert_allclose(average.toarray(), glauber_transition_matrix(model, beta, rule).toarray(),
                                atol=1e-15)
 
 
@@ -102,23 +102,23 @@ def test_sequential_metropolis_sweep_is_not_ergodic_on_the_ring():
     model, beta = ring(8), 0.6
     sweeps = {
         rule: reduce(lambda a, b: a @ b,
-                     [transition_matrix(model, beta, rule, site=k) for k in range(8)])
+                     [glauber_transition_matrix(model, beta, rule, site=k) for k in range(8)])
         for rule in ("glauber", "metropolis")
     }
     np.testing.assert_allclose(unit_eigenvalues(sweeps["glauber"]), [1.0], atol=1e-9)
     np.testing.assert_allclose(unit_eigenvalues(sweeps["metropolis"]), np.ones(4), atol=1e-9)
     # at beta = 0 the Metropolis sweep flips every spin: x -> complement of x
     free = reduce(lambda a, b: a @ b,
-                  [transition_matrix(model, 0.0, "metropolis", site=k) for k in range(8)])
+                  [glauber_transition_matrix(model, 0.0, "metropolis", site=k) for k in range(8)])
     np.testing.assert_array_equal(free.toarray(), np.eye(256)[::-1])
     # random site order is fine: a single unit eigenvalue
     np.testing.assert_allclose(
-        unit_eigenvalues(transition_matrix(model, beta, "metropolis")), [1.0], atol=1e-9)
+        unit_eigenvalues(glauber_transition_matrix(model, beta, "metropolis")), [1.0], atol=1e-9)
 
 
 def test_zero_temperature_matrix():
     model = ring(5)
-    P = transition_matrix(model, np.inf, "glauber")
+    P = glauber_transition_matrix(model, np.inf, "glauber")
     e = energies(model)
     rows, cols = P.nonzero()
     off = rows != cols
@@ -132,7 +132,7 @@ def test_metropolis_relaxes_faster_than_glauber():
     for model, beta in [(torus(3), 0.3), (spin_glass(8, 1), 1.0), (ring(7), 0.8)]:
         gaps = {}
         for rule in ("glauber", "metropolis"):
-            P = transition_matrix(model, beta, rule).toarray()
+            P = glauber_transition_matrix(model, beta, rule).toarray()
             pi = boltzmann_distribution(model, beta)
             root = np.sqrt(pi)
             symmetric = root[:, None] * P / root[None, :]  # similar to P, symmetric
@@ -157,7 +157,7 @@ def test_relaxation_time_zener_and_dense_reference():
         1.0 / (1.0 + np.exp(-2 * beta * h)), rel=1e-12)
     for model, beta in [(torus(3), 0.5), (spin_glass(9, 3), 1.3)]:  # 512 states: sparse path
         for rule in ("glauber", "metropolis"):
-            P = transition_matrix(model, beta, rule).toarray()
+            P = glauber_transition_matrix(model, beta, rule).toarray()
             pi = boltzmann_distribution(model, beta)
             root = np.sqrt(pi)
             eig = np.linalg.eigvalsh(root[:, None] * P / root[None, :])
@@ -179,7 +179,7 @@ def dense_entropy_production(P, p):
 
 def test_entropy_production():
     model, beta = torus(2), 0.7
-    P = transition_matrix(model, beta)
+    P = glauber_transition_matrix(model, beta)
     pi = boltzmann_distribution(model, beta)
     assert entropy_production(P, pi) == pytest.approx(0.0, abs=1e-16)
     rng = np.random.default_rng(3)
@@ -190,7 +190,7 @@ def test_entropy_production():
     assert entropy_production(P, p) == pytest.approx(expected, rel=1e-12)
     assert entropy_production(P.toarray(), p) == pytest.approx(expected, rel=1e-12)
     # one-way transitions (beta = inf) make it infinite
-    assert entropy_production(transition_matrix(model, np.inf), p) == np.inf
+    assert entropy_production(glauber_transition_matrix(model, np.inf), p) == np.inf
     # a cyclic, irreversible chain on three states
     cycle = np.array([[0.5, 0.5, 0.0], [0.0, 0.5, 0.5], [0.5, 0.0, 0.5]])
     assert entropy_production(cycle, np.full(3, 1 / 3)) == np.inf
@@ -198,7 +198,7 @@ def test_entropy_production():
 
 def test_evolve_distribution_matches_matrix_powers_and_converges():
     model, beta = curie_weiss(6), 0.9
-    P = transition_matrix(model, beta)
+    P = glauber_transition_matrix(model, beta)
     p0 = np.zeros(64)
     p0[5] = 1.0
     path = evolve_distribution(P, p0, 40, record_every=10)
@@ -213,16 +213,16 @@ def test_evolve_distribution_matches_matrix_powers_and_converges():
 def test_bad_inputs():
     model = ring(4)
     with pytest.raises(ValueError, match="rule must be one of"):
-        transition_matrix(model, 1.0, "heat-bath")
+        glauber_transition_matrix(model, 1.0, "heat-bath")
     with pytest.raises(ValueError, match="beta must be in"):
-        transition_matrix(model, -2.0)
+        glauber_transition_matrix(model, -2.0)
     with pytest.raises(ValueError, match=r"site must be in \[0, 4\)"):
-        transition_matrix(model, 1.0, site=4)
+        glauber_transition_matrix(model, 1.0, site=4)
     with pytest.raises(TypeError, match="site must be an integer"):
-        transition_matrix(model, 1.0, site=1.0)
-    with pytest.raises(ValueError, match=r"transition_matrix of torus\(6\).*needs \d+ bytes"):
-        transition_matrix(torus(6), 1.0)
-    P = transition_matrix(model, 1.0)
+        glauber_transition_matrix(model, 1.0, site=1.0)
+    with pytest.raises(ValueError, match=r"glauber_transition_matrix of torus\(6\).*needs \d+ bytes"):
+        glauber_transition_matrix(torus(6), 1.0)
+    P = glauber_transition_matrix(model, 1.0)
     with pytest.raises(ValueError, match="p must sum to 1"):
         entropy_production(P, np.full(16, 0.1))
     with pytest.raises(ValueError, match=r"p must have shape \(16,\)"):

@@ -105,3 +105,21 @@ def test_no_unfinished_markers_in_pages_or_library():
         text = path.read_text(errors="ignore")
         match = pattern.search(text) or ("NotImplementedError" in text and "NotImplementedError")
         assert not match, f"{path.name}: {match}"
+
+
+def test_public_names_are_unique_across_modules():
+    """Every public name is importable from kobold_lib, so no two modules may share one."""
+    import importlib
+
+    import kobold_lib
+
+    owners: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "kobold_lib").glob("*.py")):
+        if path.stem.startswith("_"):
+            continue
+        module = importlib.import_module(f"kobold_lib.{path.stem}")
+        for name in getattr(module, "__all__", []):
+            owners.setdefault(name, []).append(path.stem)
+            assert getattr(kobold_lib, name) is getattr(module, name), f"kobold_lib.{name} is not {path.stem}.{name}"
+    clashes = {name: mods for name, mods in owners.items() if len(mods) > 1}
+    assert not clashes, clashes
