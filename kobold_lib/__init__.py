@@ -16,6 +16,9 @@ One module per idea, plain functions over NumPy arrays:
 - :mod:`kobold_lib.kinetics`: exact single-flip transition matrices, entropy production.
 - :mod:`kobold_lib.dynamics`: seeded, jitted Glauber and Metropolis Monte Carlo chains.
 - :mod:`kobold_lib.thermal_plots`: a Monte Carlo trace beside the exact energy histogram.
+- :mod:`kobold_lib.phases`: greedy and wise states, policy statistics, phase diagrams over (beta, gamma).
+- :mod:`kobold_lib.trajectories`: energy traces of the kobold against Metropolis and Glauber chains.
+- :mod:`kobold_lib.phase_figures`: the figures of the value-landscape and phase-diagram chapters.
 
 Every public name of every module is importable from ``kobold_lib`` itself.
 """
@@ -37,3 +40,6 @@ from .thermal_plots import *  # noqa: F401,F403
 from .student_edition import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
+from .phases import *  # noqa: F401,F403
+from .trajectories import *  # noqa: F401,F403
+from .phase_figures import *  # noqa: F401,F403

@@ -1015,6 +1015,7 @@ def solve(
     max_iter: int = 100_000,
     form: str = "retry",
     callback=None,
+    V0=None,
 ) -> BellmanSolution:
     """Solve the kobold's Bellman equation exactly, for every state of ``model``.
 
@@ -1050,6 +1051,15 @@ def solve(
         Called as ``callback(iteration, change)`` after every sweep or policy
         improvement (``change`` is the entry appended to ``history``), e.g. to watch
         progress or time sweeps. Its return value is ignored.
+    V0 : (2**N,) array_like, optional
+        Warm start for ``"value_iteration"`` and ``"gauss_seidel"`` (energy units),
+        e.g. the solution of the same model at the same ``beta`` and a smaller
+        ``gamma``, which lies below this one everywhere. Default: ``V = 0``. Any finite
+        ``V0`` gives the same fixed point; one that is below the solution everywhere
+        (a sub-solution, ``V0 <= T V0``) converges fastest. Gauss-Seidel's move-by-move
+        sweeps only ever raise values, so if they end with a Bellman residual above
+        ``tol`` (``V0`` was above the solution somewhere) the solve goes on with
+        state-by-state sweeps, which converge from anywhere.
 
     Returns
     -------
@@ -1064,8 +1074,9 @@ def solve(
         If ``model`` is not an :class:`~kobold_lib.ising.IsingModel` or a number is not real.
     ValueError
         If ``gamma`` is not in ``(0, 1)``, ``beta`` is negative or NaN, ``method`` or
-        ``form`` is unknown, ``tol``/``max_iter`` are not positive, or the arrays would
-        not fit in the available memory (the message gives the bytes).
+        ``form`` is unknown, ``tol``/``max_iter`` are not positive, ``V0`` has the wrong
+        shape, is not finite or is given to policy iteration, or the arrays would not fit
+        in the available memory (the message gives the bytes).
 
     Notes
     -----
@@ -1095,16 +1106,20 @@ def solve(
     tol = _check_tol(tol, scale)
     tie = TIE_RTOL * scale
     n = model.n
+    if V0 is not None:
+        if method == "policy_iteration":
+            raise ValueError("V0 warm-starts method='value_iteration' or 'gauss_seidel' only, not 'policy_iteration'")
+        V0 = _check_values(V0, n)
     _require_memory(
         bellman_memory_bytes(n, method, _uses_weights(model, beta)),
         f"solve(method={method!r}) on a model of N={n} spins (2**{n} states)",
     )
 
     with _ThreadsFor(1 << n):
-        return _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie)
+        return _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie, V0)
 
 
-def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> BellmanSolution:
+def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie, V0=None) -> BellmanSolution:
     n = model.n
     tables = _Tables(model, beta)
     E, W, use_w = tables.E, tables.W, tables.use_w
@@ -1128,7 +1143,7 @@ def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> Be
                 break
             _evaluate(E, W, policy, beta, gamma, use_w, V)
     else:
-        V = np.zeros(size)
+        V = np.zeros(size) if V0 is None else V0.copy()
         pairwise = use_w and not one_step and n >= _PAIRWISE_MIN_SPINS and method == "gauss_seidel"
         V_other = np.zeros(size) if method == "value_iteration" else None
         dirty = _Dirty(size) if pairwise else None
@@ -1141,7 +1156,7 @@ def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> Be
                 V, V_other = V_other, V
             elif pairwise:
                 # from V = 0 every move raises a value in the first sweep: no test needed
-                change = _pairwise_sweep(E, W, V, n, gamma, reverse, it > 0, dirty)
+                change = _pairwise_sweep(E, W, V, n, gamma, reverse, it > 0 or V0 is not None, dirty)
             else:
                 change = _sweep_states_gs(E, W, V, n, beta, gamma, use_w, one_step, reverse)
             history.append(change)
@@ -1155,6 +1170,17 @@ def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie) -> Be
 
     if method != "policy_iteration" or one_step or not converged:
         # policy iteration's last improvement already measured V and chose its policy
+        residual, _ = _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
+    if method == "gauss_seidel" and V0 is not None and pairwise and residual > tol:
+        # V0 was above the solution somewhere, which raise-only sweeps cannot undo
+        converged = False
+        for it in range(iterations, max_iter):
+            iterations += 1
+            change = _sweep_states_gs(E, W, V, n, beta, gamma, use_w, one_step, it % 2 == 1)
+            history.append(change)
+            if change <= tol:
+                converged = True
+                break
         residual, _ = _greedy(E, W, V, n, beta, gamma, use_w, one_step, tie, policy)
     V.setflags(write=False)
     policy.setflags(write=False)
