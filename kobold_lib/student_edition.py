@@ -7,12 +7,16 @@ Uses nbconvert's standard preprocessors only:
   cells that fold solutions in the HTML book;
 - ``ClearOutputPreprocessor`` clears all outputs, so students run every cell themselves.
 
+Folders beside the notebooks (such as ``data/``, the cached phase-diagram sweeps) are
+copied along, so the student notebooks find what the book's notebooks find.
+
 Run as ``python -m kobold_lib.student_edition SOURCE_DIR TARGET_DIR``.
 """
 
 from __future__ import annotations
 
 import pathlib
+import shutil
 import sys
 
 __all__ = ["make_student_edition"]
@@ -62,6 +66,11 @@ def make_student_edition(source_dir, target_dir) -> list[pathlib.Path]:
         out = target_dir / path.name
         nbformat.write(nb, out)
         written.append(out)
+    for folder in sorted(p for p in source_dir.iterdir() if p.is_dir()):
+        if folder.name.startswith(".") or folder.name in ("__pycache__", "_build"):
+            continue
+        shutil.copytree(folder, target_dir / folder.name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
     return written
 
 
