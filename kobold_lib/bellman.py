@@ -60,7 +60,7 @@ import numpy as np
 from numba import prange, uint64
 
 from .acceptance import check_beta
-from .ising import IsingModel
+from .ising import IsingModel, _check_model
 
 __all__ = [
     "BellmanSolution",
@@ -158,12 +158,6 @@ class BellmanSolution:
 
 
 # ----------------------------------------------------------------------- validation
-
-
-def _check_model(model) -> IsingModel:
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model must be a kobold_lib.IsingModel, got {type(model).__name__}")
-    return model
 
 
 def _check_gamma(gamma) -> float:

@@ -32,6 +32,7 @@ from numba import prange, uint64
 from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
 from .bellman import _available_memory, _energy_scale, _energy_table, _format_bytes
 from .ising import IsingModel
+from .ising import _check_model as _check_ising_model
 
 __all__ = ["EnergyTraces", "kobold_traces", "monte_carlo_traces", "TRACE_RULES"]
 
@@ -163,8 +164,7 @@ class EnergyTraces:
 
 
 def _check_model(model) -> IsingModel:
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model must be a kobold_lib.IsingModel, got {type(model).__name__}")
+    model = _check_ising_model(model)
     if model.n > 30:
         raise ValueError(f"model has N={model.n} spins; energy tables need N <= 30 (2**N states)")
     return model
