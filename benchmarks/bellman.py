@@ -15,6 +15,7 @@ Usage (from the repository root)::
 
     python benchmarks/bellman.py            # full run (tens of minutes)
     python benchmarks/bellman.py --quick    # N <= 14 and no large-N runs (a minute)
+    python benchmarks/bellman.py --peer-only  # the table against DiscreteDP, N <= 16
     python benchmarks/bellman.py --out benchmarks/bellman_results.md
 """
 
@@ -31,6 +32,7 @@ import sys
 import time
 
 PEER_LIMIT_S = 120.0  # a peer that needed longer is not run on larger N
+REPEATS = 3  # against the peer, both solvers report the best of this many solves (one process each)
 WORKER_TIMEOUT_S = 1800.0
 BETA = 1.0
 
@@ -64,11 +66,16 @@ def _peak_rss_bytes() -> int:
 
 
 def _warm_up() -> None:
-    """Load every kernel from numba's cache (or compile it) before anything is timed."""
+    """Load every kernel from numba's cache (or compile it) before anything is timed.
+
+    Small models take other code paths (state-by-state sweeps below 10 spins, the
+    unblocked greedy pass below 14), so each size class is solved once.
+    """
     import kobold_lib as kl
 
-    for method in kl.BELLMAN_METHODS:
-        kl.solve(kl.spin_glass(16, seed=0), BETA, 0.9, method)
+    for n in (8, 12, 16):
+        for method in kl.BELLMAN_METHODS:
+            kl.solve(kl.spin_glass(n, seed=0), BETA, 0.9, method)
 
 
 def worker_ours(spec: dict) -> dict:
@@ -85,12 +92,14 @@ def worker_ours(spec: dict) -> dict:
         B._Tables(model, BETA)  # built again inside solve; timed here to isolate sweep 1
         table_s = time.perf_counter() - t
     base_rss = _peak_rss_bytes()
-    stamps = []
-    t0 = time.perf_counter()
-    sol = kl.solve(
-        model, BETA, spec["gamma"], spec["method"], callback=lambda i, c: stamps.append(time.perf_counter())
-    )
-    elapsed = time.perf_counter() - t0
+    elapsed = math.inf
+    for _ in range(spec.get("repeats", 1)):
+        stamps = []
+        t0 = time.perf_counter()
+        sol = kl.solve(
+            model, BETA, spec["gamma"], spec["method"], callback=lambda i, c: stamps.append(time.perf_counter())
+        )
+        elapsed = min(elapsed, time.perf_counter() - t0)
     out = {
         "seconds": elapsed,
         "iterations": sol.iterations,
@@ -119,48 +128,60 @@ def worker_ddp(spec: dict) -> dict:
 
     model = _model(spec["model"], spec["n"])
     gamma = spec["gamma"]
-    t0 = time.perf_counter()
-    # --- build: energy table, rewards, sparse transitions (state-action formulation)
-    n, size = model.n, 1 << model.n
-    states = np.arange(size)
-    E = kl.energy_of_spins(model, kl.spins_of_state(states, n))
-    s_idx = np.repeat(states, n + 1)
-    a_idx = np.tile(np.arange(n + 1), size)
-    R = np.zeros(size * (n + 1))
-    rows, cols, vals = [states * (n + 1)], [states], [np.ones(size)]
-    for k in range(n):
-        y = states ^ (1 << k)
-        dE = E[y] - E
-        p = kl.glauber_acceptance(dE, BETA)
-        r = states * (n + 1) + k + 1
-        R[r] = -p * dE
-        rows += [r, r]
-        cols += [y, states]
-        vals += [p, 1.0 - p]
-    Q = sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(size * (n + 1), size)
-    )
-    del rows, cols, vals
-    ddp = DiscreteDP(R, Q, gamma, s_idx, a_idx)
-    build_s = time.perf_counter() - t0
-    # --- solve: policy iteration; if it cycles between tied policies (it can on these
-    # symmetric models), modified policy iteration, timed on its own
+
+    def build():
+        # energy table, rewards, sparse transitions (state-action formulation)
+        n, size = model.n, 1 << model.n
+        states = np.arange(size)
+        E = kl.energy_of_spins(model, kl.spins_of_state(states, n))
+        s_idx = np.repeat(states, n + 1)
+        a_idx = np.tile(np.arange(n + 1), size)
+        R = np.zeros(size * (n + 1))
+        rows, cols, vals = [states * (n + 1)], [states], [np.ones(size)]
+        for k in range(n):
+            y = states ^ (1 << k)
+            dE = E[y] - E
+            p = kl.glauber_acceptance(dE, BETA)
+            r = states * (n + 1) + k + 1
+            R[r] = -p * dE
+            rows += [r, r]
+            cols += [y, states]
+            vals += [p, 1.0 - p]
+        Q = sp.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(size * (n + 1), size)
+        )
+        del rows, cols, vals
+        return DiscreteDP(R, Q, gamma, s_idx, a_idx)
+
+    # Policy iteration; if it cycles between tied policies (it can on these symmetric
+    # models), modified policy iteration, timed on its own. The first repeat finds out
+    # which; the best of the repeats (build + solve) is reported, as for kobold_lib.
     max_iter = 200
-    t1 = time.perf_counter()
-    res = ddp.solve("policy_iteration", max_iter=max_iter)
-    solve_s = time.perf_counter() - t1
     method = "PI"
-    cycled_s = None
-    if res.num_iter >= max_iter:
-        cycled_s = solve_s
+    best = build_best = math.inf
+    for rep in range(spec.get("repeats", 1)):
+        t0 = time.perf_counter()
+        ddp = build()
+        build_s = time.perf_counter() - t0
         t1 = time.perf_counter()
-        res = ddp.solve("modified_policy_iteration", epsilon=1e-10, max_iter=100_000)
+        if method == "PI":
+            res = ddp.solve("policy_iteration", max_iter=max_iter)
+        else:
+            res = ddp.solve("modified_policy_iteration", epsilon=1e-10, max_iter=100_000)
         solve_s = time.perf_counter() - t1
-        method = f"MPI (PI cycled: {max_iter} iterations, {cycled_s:.1f} s, not counted)"
+        if method == "PI" and res.num_iter >= max_iter:
+            cycled_s = solve_s
+            t1 = time.perf_counter()
+            res = ddp.solve("modified_policy_iteration", epsilon=1e-10, max_iter=100_000)
+            solve_s = time.perf_counter() - t1
+            method = f"MPI (PI cycled: {max_iter} iterations, {cycled_s:.1f} s, not counted)"
+        if build_s + solve_s < best:
+            best, build_best = build_s + solve_s, build_s
+        del ddp
     peak = _peak_rss_bytes()
     out = {
-        "seconds": build_s + solve_s,
-        "build_seconds": build_s,
+        "seconds": best,
+        "build_seconds": build_best,
         "iterations": int(res.num_iter),
         "peak_rss": peak,
         "method": method,
@@ -229,6 +250,7 @@ def fmt_mb(x) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only")
+    parser.add_argument("--peer-only", action="store_true", help="only the table against DiscreteDP (N <= 16)")
     parser.add_argument("--max-n", type=int, default=None, help="largest N of the solo runs")
     parser.add_argument("--budget-gb", type=float, default=24.0, help="memory budget for the largest N")
     parser.add_argument("--out", default=None, help="also write the markdown tables here")
@@ -262,7 +284,7 @@ def main() -> None:
     say()
 
     # ------------------------------------------------------------- against the peer
-    say("### Against quantecon DiscreteDP (beta = 1)")
+    say(f"### Against quantecon DiscreteDP (beta = 1; seconds, best of {REPEATS} solves each)")
     say()
     say("| model | N | gamma | ours GS (s) | ours PI (s) | sweeps | DiscreteDP build+solve (s) | DDP method | DDP / ours GS | max abs dV |")
     say("|---|---|---|---|---|---|---|---|---|---|")
@@ -274,13 +296,16 @@ def main() -> None:
     tmp = f"/tmp/bellman_bench_{os.getpid()}.npy"
     for gamma in (0.9, 0.99):
         for kind, n in cases:
-            gs = run_worker({"solver": "ours", "model": kind, "n": n, "gamma": gamma, "method": "gauss_seidel", "save": tmp})
-            pi = run_worker({"solver": "ours", "model": kind, "n": n, "gamma": gamma, "method": "policy_iteration"})
+            gs = run_worker({"solver": "ours", "model": kind, "n": n, "gamma": gamma, "method": "gauss_seidel",
+                             "save": tmp, "repeats": REPEATS})
+            pi = run_worker({"solver": "ours", "model": kind, "n": n, "gamma": gamma, "method": "policy_iteration",
+                             "repeats": REPEATS})
             key = (kind, gamma)
             if peer_done.get(key, 0.0) > PEER_LIMIT_S:
                 ddp = {"skipped": True}
             else:
-                ddp = run_worker({"solver": "ddp", "model": kind, "n": n, "gamma": gamma, "compare": tmp})
+                ddp = run_worker({"solver": "ddp", "model": kind, "n": n, "gamma": gamma, "compare": tmp,
+                                  "repeats": REPEATS})
                 peer_done[key] = ddp.get("seconds", math.inf) if not ddp.get("timeout") else math.inf
             if ddp.get("skipped"):
                 peer, ratio, diff, dmeth = "skipped", "-", "-", "-"
@@ -298,7 +323,7 @@ def main() -> None:
     say()
 
     # ---------------------------------------------------------------- ours alone
-    if args.quick:
+    if args.quick or args.peer_only:
         if args.out:
             with open(args.out, "w") as f:
                 f.write("\n".join(lines) + "\n")
@@ -352,7 +377,7 @@ def main() -> None:
     from kobold_lib import bellman as B
 
     say(f"N = {nxt} would need {B.bellman_memory_bytes(nxt, 'gauss_seidel') / 1e9:.1f} GB of solver arrays.")
-    say(f"Load average at the end: {os.getloadavg()[0]:.1f} (other jobs share this machine).")
+    say(f"Load average at the end: {os.getloadavg()[0]:.1f}.")
     if args.out:
         with open(args.out, "w") as f:
             f.write("\n".join(lines) + "\n")
