@@ -30,7 +30,7 @@ import numpy as np
 from numba import prange, uint64
 
 from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
-from .bellman import _available_memory, _energy_scale, _energy_table, _format_bytes
+from .bellman import _available_memory, _check_policy, _energy_scale, _energy_table, _format_bytes
 from .ising import IsingModel
 from .ising import _check_model as _check_ising_model
 
@@ -272,14 +272,7 @@ def kobold_traces(model: IsingModel, beta, policy, starts, n_steps: int, seed, *
     model = _check_model(model)
     beta = check_beta(beta)
     n = model.n
-    policy = np.asarray(policy)
-    if policy.shape != (1 << n,):
-        raise ValueError(f"policy must have shape (2**N,) = ({1 << n},), got {policy.shape}")
-    if not np.issubdtype(policy.dtype, np.integer):
-        raise TypeError(f"policy must hold integers (0 = stop, k + 1 = flip spin k), got dtype {policy.dtype}")
-    if policy.min() < 0 or policy.max() > n:
-        raise ValueError(f"policy actions must be in [0, N] = [0, {n}], got range [{policy.min()}, {policy.max()}]")
-    policy = np.ascontiguousarray(policy, dtype=np.int64)
+    policy = _check_policy(policy, n).astype(np.int64)
     starts = _check_starts(starts, n)
     n_steps = _check_steps(n_steps)
     record = _check_record(record)
