@@ -784,6 +784,37 @@ def _q_run(E, W, V, x0, y0, w, gamma, c, row, r0):
 
 
 @numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _q_rows(E, W, V, n, gamma, base, q, best):
+    """Retry-form Q values of the _CHUNK states from base (weights tabulated).
+
+    Spin by spin, as contiguous runs: q[k, i] = Q(base + i -> (base + i) ^ 2**k) (the
+    partners of a chunk under a high spin form one block, read as a stream); best[i]
+    receives max_k q[k, i]. Same expression as :func:`_q_retry`, so the same bits.
+    """
+    c = 1.0 - gamma
+    for k in range(n):
+        bit = 1 << k
+        row = q[k]
+        if bit >= _CHUNK:
+            _q_run(E, W, V, base, base ^ bit, _CHUNK, gamma, c, row, 0)
+        elif bit >= 16:
+            for j0 in range(0, _CHUNK, 2 * bit):
+                _q_run(E, W, V, base + j0, base + j0 + bit, bit, gamma, c, row, j0)
+                _q_run(E, W, V, base + j0 + bit, base + j0, bit, gamma, c, row, j0 + bit)
+        else:
+            for i in range(_CHUNK):
+                x = base + i
+                y = x ^ bit
+                row[i] = _q_retry(V[y], E[y] - E[x], W[x], W[y], gamma, c)
+    for i in range(_CHUNK):
+        best[i] = q[0, i]
+    for k in range(1, n):
+        for i in range(_CHUNK):
+            v = q[k, i]
+            best[i] = v if v > best[i] else best[i]
+
+
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
 def _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, out):
     """Greedy pass over chunks first..last-1 of _CHUNK states (see _greedy_blocked).
 
@@ -792,32 +823,13 @@ def _greedy_chunks(E, W, V, n, gamma, tie, policy, first, last, q, best, act, ou
     best value and the tie rule are applied across the rows. out[0] receives the largest
     |T V - V|, out[1] the number of changed actions.
     """
-    c = 1.0 - gamma
     m = 0.0
     nchanged = 0
     for ch in range(first, last):
         base = ch * _CHUNK
-        for k in range(n):
-            bit = 1 << k
-            row = q[k]
-            if bit >= _CHUNK:
-                _q_run(E, W, V, base, base ^ bit, _CHUNK, gamma, c, row, 0)
-            elif bit >= 16:
-                for j0 in range(0, _CHUNK, 2 * bit):
-                    _q_run(E, W, V, base + j0, base + j0 + bit, bit, gamma, c, row, j0)
-                    _q_run(E, W, V, base + j0 + bit, base + j0, bit, gamma, c, row, j0 + bit)
-            else:
-                for i in range(_CHUNK):
-                    x = base + i
-                    y = x ^ bit
-                    row[i] = _q_retry(V[y], E[y] - E[x], W[x], W[y], gamma, c)
+        _q_rows(E, W, V, n, gamma, base, q, best)
         for i in range(_CHUNK):
-            best[i] = q[0, i]
             act[i] = 0
-        for k in range(1, n):
-            for i in range(_CHUNK):
-                v = q[k, i]
-                best[i] = v if v > best[i] else best[i]
         for k in range(n):
             for i in range(_CHUNK):
                 if act[i] == 0 and q[k, i] >= best[i] - tie:
@@ -1113,9 +1125,11 @@ def solve(
         return _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie, V0)
 
 
-def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie, V0=None) -> BellmanSolution:
+def _solve(model, beta, gamma, method, tol, max_iter, form, callback, tie, V0=None, tables=None) -> BellmanSolution:
+    """:func:`solve` on validated arguments; ``tables`` (of this model and beta) may be reused."""
     n = model.n
-    tables = _Tables(model, beta)
+    if tables is None:
+        tables = _Tables(model, beta)
     E, W, use_w = tables.E, tables.W, tables.use_w
     one_step = form == "one_step"
     size = 1 << n

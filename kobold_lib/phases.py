@@ -52,6 +52,8 @@ from numba import prange
 
 from .acceptance import check_beta
 from .bellman import (
+    _CHUNK,
+    _FM,
     BELLMAN_METHODS,
     TIE_RTOL,
     _check_choice,
@@ -59,10 +61,16 @@ from .bellman import (
     _check_model,
     _check_tol,
     _energy_scale,
-    _Tables,
+    _evaluate,
+    _parts,
     _q_retry,
+    _q_rows,
+    _require_memory,
+    _solve,
+    _Tables,
+    _ThreadsFor,
     _weights,
-    evaluate_policy,
+    bellman_memory_bytes,
     solve,
 )
 from .ising import IsingModel
@@ -170,6 +178,78 @@ def _classify(E, W, V, policy, n, beta, gamma, use_w, tie, de_tol, e_ground):
     return counts.sum(axis=0)
 
 
+@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
+def _classify_chunks(E, W, V, policy, n, gamma, tie, de_tol, e_ground, first, last, q, best, down, level, counts):
+    """:func:`_classify` over chunks first..last-1 of _CHUNK states (weights tabulated).
+
+    The Q values of a chunk come spin by spin as contiguous runs (the solver's greedy
+    pass does the same, with the same expression); the optimal moves are then marked
+    downhill or level spin by spin too, and each state is classified. Adds into
+    ``counts`` (8,).
+    """
+    for ch in range(first, last):
+        base = ch * _CHUNK
+        _q_rows(E, W, V, n, gamma, base, q, best)
+        for i in range(_CHUNK):
+            down[i] = 0
+            level[i] = 0
+        for k in range(n):
+            bit = 1 << k
+            row = q[k]
+            for i in range(_CHUNK):
+                if row[i] >= best[i] - tie:
+                    x = base + i
+                    dE = E[x ^ bit] - E[x]
+                    if dE < -de_tol:
+                        down[i] = 1
+                    elif dE <= de_tol:
+                        level[i] = 1
+        for i in range(_CHUNK):
+            x = base + i
+            ex = E[x]
+            if policy[x] == 0:
+                counts[3] += 1
+                if ex > e_ground:
+                    counts[5] += 1
+                if best[i] > 0.0:
+                    counts[7] += 1
+                continue
+            if down[i]:
+                counts[1] += 1
+            elif level[i]:
+                counts[2] += 1
+            else:
+                counts[0] += 1
+                all_up = True
+                for k in range(n):
+                    if E[x ^ (1 << k)] - ex <= de_tol:
+                        all_up = False
+                        break
+                if all_up:
+                    counts[6] += 1
+            chosen = policy[x] - 1
+            if (down[i] or level[i]) and E[x ^ (1 << chosen)] - ex > de_tol:
+                counts[4] += 1
+
+
+@numba.njit(cache=True, parallel=True)
+def _classify_blocked(E, W, V, policy, n, gamma, tie, de_tol, e_ground, nparts):
+    """The counts of :func:`_classify`, chunk by chunk (weights tabulated, 2**N >= _CHUNK)."""
+    nchunks = E.size // _CHUNK
+    counts = np.zeros((nparts, 8), dtype=np.int64)
+    for part in prange(nparts):
+        q = np.empty((n, _CHUNK))
+        best = np.empty(_CHUNK)
+        down = np.empty(_CHUNK, dtype=np.uint8)
+        level = np.empty(_CHUNK, dtype=np.uint8)
+        first = (part * nchunks) // nparts
+        last = ((part + 1) * nchunks) // nparts
+        _classify_chunks(
+            E, W, V, policy, n, gamma, tie, de_tol, e_ground, first, last, q, best, down, level, counts[part]
+        )
+    return counts.sum(axis=0)
+
+
 # ------------------------------------------------------------------ one grid point
 
 
@@ -237,10 +317,16 @@ class PolicyStatistics:
 def _statistics_of(model: IsingModel, tables: _Tables, sol, gamma: float) -> PolicyStatistics:
     scale = _energy_scale(model)
     de_tol = DE_RTOL * scale
-    counts = _classify(
-        tables.E, tables.W, sol.V, sol.policy, model.n, tables.beta, gamma, tables.use_w,
-        sol.tie_tolerance, de_tol, tables.e_min + de_tol,
-    )
+    if tables.use_w and model.n_states >= 8 * _CHUNK:
+        counts = _classify_blocked(
+            tables.E, tables.W, sol.V, sol.policy, model.n, gamma, sol.tie_tolerance, de_tol,
+            tables.e_min + de_tol, _parts(),
+        )
+    else:
+        counts = _classify(
+            tables.E, tables.W, sol.V, sol.policy, model.n, tables.beta, gamma, tables.use_w,
+            sol.tie_tolerance, de_tol, tables.e_min + de_tol,
+        )
     wise, greedy, neutral, stop, tie_up, nonground, wise_min, marginal = (int(v) for v in counts)
     size = model.n_states
     depth = tree_depth(sol.policy)
@@ -468,25 +554,32 @@ def _row(model: IsingModel, beta: float, gammas: np.ndarray, method: str, tol, w
         order = np.argsort(gammas, kind="stable")
         out = {name: np.zeros(gammas.size, dtype=np.int64 if name in _INT_STATISTICS else np.float64) for name in PHASE_STATISTICS}
         out["seconds"] = np.zeros(gammas.size)
-        tables = None
+        # E and W depend on (model, beta) only: one set of tables serves the whole row
+        # (the arguments were validated by phase_diagram, so the solver is called directly).
+        t_tables = time.perf_counter()
+        tables = _Tables(model, beta)
+        scale = _energy_scale(model)
+        tie = TIE_RTOL * scale
+        tol = _check_tol(tol, scale)
+        t_tables = time.perf_counter() - t_tables
         policy = None
-        for j in order:
-            t0 = time.perf_counter()
-            gamma = float(gammas[j])
-            V0 = None
-            if warm_start and policy is not None:
-                # The previous (smaller) gamma's optimal policy, evaluated at this gamma,
-                # lies below this gamma's optimum everywhere and is a sub-solution, so
-                # Gauss-Seidel's raise-only sweeps start from it safely.
-                V0 = evaluate_policy(model, beta, gamma, policy)
-            sol = solve(model, beta, gamma, method, tol=tol, V0=V0)
-            if tables is None:
-                tables = _Tables(model, beta)
-            stats = _statistics_of(model, tables, sol, gamma)
-            policy = sol.policy
-            for name in PHASE_STATISTICS:
-                out[name][j] = getattr(stats, name)
-            out["seconds"][j] = time.perf_counter() - t0
+        with _ThreadsFor(model.n_states):
+            for j in order:
+                t0 = time.perf_counter()
+                gamma = float(gammas[j])
+                V0 = None
+                if warm_start and policy is not None:
+                    # The previous (smaller) gamma's optimal policy, evaluated at this
+                    # gamma, lies below this gamma's optimum everywhere and is a
+                    # sub-solution, so Gauss-Seidel's raise-only sweeps start from it safely.
+                    V0 = _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, np.empty(model.n_states))
+                sol = _solve(model, beta, gamma, method, tol, 100_000, "retry", None, tie, V0, tables)
+                stats = _statistics_of(model, tables, sol, gamma)
+                policy = sol.policy
+                for name in PHASE_STATISTICS:
+                    out[name][j] = getattr(stats, name)
+                # each point also pays its share of the row's tables
+                out["seconds"][j] = time.perf_counter() - t0 + t_tables / gammas.size
         return out
     finally:
         numba.set_num_threads(previous_threads)
@@ -688,6 +781,11 @@ def phase_diagram(
     if warm_start and method == "policy_iteration":
         raise ValueError("warm_start=True needs method='gauss_seidel' or 'value_iteration'; pass warm_start=False")
     executor = _check_executor(executor)
+    # every row holds the arrays of one solve (the same check solve() makes per call)
+    _require_memory(
+        bellman_memory_bytes(model.n, method),
+        f"phase_diagram(method={method!r}) on a model of N={model.n} spins (2**{model.n} states)",
+    )
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"progress must be None, True or False, got {type(progress).__name__}")
     if progress is None:
