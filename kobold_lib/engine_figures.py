@@ -139,7 +139,9 @@ class EfficiencyCurve:
 
 
 def efficiency_curve(n_hot, n_cold, p_hot, p_cold, num=200):
-    """Efficiency against work for ``q`` from ``q_equilibrium / num`` to ``q_equilibrium``.
+    """Efficiency against work at ``num`` log-spaced values of ``q``, the heads moved.
+
+    ``q`` runs from ``1e-4 * q_equilibrium`` to ``q_equilibrium``.
 
     At full equilibration both pools end with head probability
     ``p_final = (n_h p_h + n_c p_c - W_max) / (n_h + n_c)``, and the
