@@ -377,3 +377,24 @@ def test_a_model_too_big_for_memory_is_refused_with_the_bytes():
     with pytest.raises(ValueError, match="bytes"):
         kl.q_values(kl.spin_glass(36, seed=0), 1.0, 0.9, np.zeros(1))
     assert bellman.bellman_memory_bytes(24) < 1e9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_value_grows_with_the_discount_state_by_state(seed):
+    """value_landscape's theorem, pointwise: gamma < gamma' implies V*_gamma <= V*_gamma'.
+
+    Also its proof's middle term: the gamma-optimal policy evaluated at gamma' lies between
+    the two optimal values (a sub-solution of the gamma' problem).
+    """
+    rng = np.random.default_rng(200 + seed)
+    models = [kl.ring(8), kl.torus(3), kl.curie_weiss(9), kl.spin_glass(9, seed=seed)]
+    model = models[seed]
+    beta = float(rng.uniform(0.1, 4.0))
+    g1, g2 = np.sort(rng.uniform(0.05, 0.995, size=2))
+    low = kl.solve(model, beta, g1)
+    high = kl.solve(model, beta, g2)
+    middle = kl.evaluate_policy(model, beta, g2, low.policy)
+    slack = 1e-12 * max(1.0, float(np.abs(high.V).max()))
+    assert np.all(low.V <= middle + slack)
+    assert np.all(middle <= high.V + slack)
+    assert np.any(high.V > low.V + 1e-6)  # and it really grows somewhere
