@@ -37,7 +37,6 @@ from .boltzmann import *  # noqa: F401,F403
 from .kinetics import *  # noqa: F401,F403
 from .dynamics import *  # noqa: F401,F403
 from .thermal_plots import *  # noqa: F401,F403
-from .student_edition import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 from .phases import *  # noqa: F401,F403

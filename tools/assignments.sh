@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Writes the nbgrader course of the book to course/: course/nbgrader_config.py (kept if
+# it exists), course/source/<chapter>/ made from every chapter by tools/course.py, and
+# course/release/<chapter>/ by `nbgrader generate_assignment`. Installs what it needs
+# into .venv first. Usage (from the repository root):
+#   bash tools/assignments.sh            # the whole course
+#   bash tools/assignments.sh --check    # only check the grading specifications
+# Then run nbgrader from course/ (see instructors.md, "Grading with nbgrader").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+.venv/bin/python tools/course.py "$@"
