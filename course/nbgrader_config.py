@@ -10,3 +10,10 @@ c.Execute.timeout = 600
 # exercise label. Change it (then run `bash tools/assignments.sh` again) to give a whole
 # class new numbers. It travels with the assignments in kobold_course.py.
 c.KoboldCourse.term_seed = "kobolds-and-coins"
+# `nbgrader zip_collect <chapter>`: how to read the student id and the notebook from the
+# names of files downloaded from a learning platform, e.g. "ada_1234_bellman.ipynb" or
+# "ada_bellman.ipynb" (the id is what comes before the first underscore; adapt to yours)
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>(?:coins_and_entropy|temperature_as_price|arbitrage_and_carnot|exact_engine|ising_models|glauber_dynamics|bellman|policy_matrix|value_landscape|phase_diagrams|learning_kobold|kobolds_at_scale)[.]ipynb)$"
+)

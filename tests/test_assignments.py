@@ -164,8 +164,7 @@ def test_per_student_parameters_never_repeat_the_books_own_values():
 def generated(tmp_path_factory):
     _require_nbgrader()
     where = tmp_path_factory.mktemp("course")
-    (where / "nbgrader_config.py").write_text(
-        course.CONFIG_TEMPLATE.format(course_id=course.COURSE_ID, term_seed=TERM_SEED))
+    (where / "nbgrader_config.py").write_text(course.config_text(TERM_SEED, ROOT))
     start = time.perf_counter()
     names = course.generate(where, root=ROOT)
     print(f"\ngenerated and released {len(names)} assignments in {time.perf_counter() - start:.0f} s")
@@ -355,3 +354,32 @@ def test_two_students_get_their_own_parameters(graded):
 def test_grading_is_deterministic(graded):
     _, result = graded
     assert result[("ada again", "arbitrage_and_carnot")] == result[("ada", "arbitrage_and_carnot")]
+
+
+def test_every_generated_code_cell_compiles():
+    for path in chapters():
+        nb = course.source_notebook(path, course_spec.load(path.stem))
+        for cell in nb.cells:
+            if cell.cell_type == "code" and "nbgrader" in cell.metadata:
+                compile(cell.source, cell.metadata.nbgrader["grade_id"], "exec")
+
+
+def test_zip_collect_files_from_a_learning_platform(tmp_path):
+    """`nbgrader zip_collect` files downloaded under the platform's names into submitted/."""
+    _require_nbgrader()
+    import zipfile
+
+    (tmp_path / "nbgrader_config.py").write_text(course.config_text(TERM_SEED, ROOT))
+    archive = tmp_path / "downloaded" / "bellman" / "archive"
+    archive.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("my answers")])
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as zf:
+        zf.writestr("ada_1234_bellman.ipynb", nbformat.writes(nb))
+        zf.writestr("bob-7_5678_assignsubmission_file_bellman.ipynb", nbformat.writes(nb))
+    result = subprocess.run([*course.nbgrader_command(), "zip_collect", "bellman"], cwd=tmp_path,
+                            capture_output=True, text=True, env=course.nbgrader_env())
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for student in ("ada", "bob-7"):
+        collected = tmp_path / "submitted" / student / "bellman" / "bellman.ipynb"
+        assert collected.is_file(), f"{student}: {sorted(map(str, tmp_path.rglob('*.ipynb')))}"
+        assert nbformat.read(collected, as_version=4).cells[0].source == "my answers"

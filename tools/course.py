@@ -67,6 +67,13 @@ c.Execute.timeout = 600
 # exercise label. Change it (then run `bash tools/assignments.sh` again) to give a whole
 # class new numbers. It travels with the assignments in kobold_course.py.
 c.KoboldCourse.term_seed = "{term_seed}"
+# `nbgrader zip_collect <chapter>`: how to read the student id and the notebook from the
+# names of files downloaded from a learning platform, e.g. "ada_1234_bellman.ipynb" or
+# "ada_bellman.ipynb" (the id is what comes before the first underscore; adapt to yours)
+c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
+c.FileNameCollectorPlugin.named_regexp = (
+    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>(?:{chapters})[.]ipynb)$"
+)
 '''
 
 _LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
@@ -310,6 +317,12 @@ def intro(exercises: list[dict], specs: dict, auto: float, manual: float) -> str
 # ------------------------------------------------------------------ the course folder
 
 
+def config_text(seed: str = DEFAULT_TERM_SEED, root: pathlib.Path = ROOT) -> str:
+    """The text of a new ``nbgrader_config.py``."""
+    names = "|".join(p.stem for p in chapters_with_exercises(root))
+    return CONFIG_TEMPLATE.format(course_id=COURSE_ID, term_seed=seed, chapters=names)
+
+
 def term_seed(course: pathlib.Path) -> str:
     """The term seed set in ``course/nbgrader_config.py``."""
     from traitlets.config.loader import PyFileConfigLoader
@@ -338,7 +351,7 @@ def write_sources(course: pathlib.Path, chapters: list[str] | None = None,
     course.mkdir(parents=True, exist_ok=True)
     config = course / "nbgrader_config.py"
     if not config.exists():
-        config.write_text(CONFIG_TEMPLATE.format(course_id=COURSE_ID, term_seed=DEFAULT_TERM_SEED))
+        config.write_text(config_text(DEFAULT_TERM_SEED, root))
     seed = term_seed(course)
     paths = chapters_with_exercises(root)
     known = [p.stem for p in paths]
