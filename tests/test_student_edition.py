@@ -34,31 +34,35 @@ def _require_nbgrader():
 
 
 @pytest.fixture(scope="module")
-def edition(tmp_path_factory) -> pathlib.Path:
+def command_run(tmp_path_factory):
+    """The documented command (python tools/student_edition.py chapters TARGET), warnings as errors."""
     _require_nbgrader()
-    from student_edition import make_student_edition
-
     target = tmp_path_factory.mktemp("student_edition")
-    written = make_student_edition(ROOT / "chapters", target)
-    assert [p.name for p in written] == [p.name for p in CHAPTERS]
-    return target
-
-
-def test_the_documented_command_writes_the_edition_without_warnings(tmp_path):
-    _require_nbgrader()
     result = subprocess.run(
         [sys.executable, "-W", "error::RuntimeWarning", str(ROOT / "tools" / "student_edition.py"),
-         str(ROOT / "chapters"), str(tmp_path)],
+         str(ROOT / "chapters"), str(target)],
         capture_output=True,
         text=True,
         cwd=ROOT,
     )
+    return target, result
+
+
+@pytest.fixture(scope="module")
+def edition(command_run) -> pathlib.Path:
+    target, result = command_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    return target
+
+
+def test_the_documented_command_writes_the_edition_without_warnings(command_run):
+    target, result = command_run
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Warning" not in result.stderr, result.stderr[-3000:]
     assert f"wrote {len(CHAPTERS)} student notebooks" in result.stdout
-    assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [p.name for p in CHAPTERS]
-    assert (tmp_path / "kobold_course.py").is_file()
-    assert sorted(p.name for p in (tmp_path / "data").rglob("*")) == \
+    assert sorted(p.name for p in target.glob("*.ipynb")) == [p.name for p in CHAPTERS]
+    assert (target / "kobold_course.py").is_file()
+    assert sorted(p.name for p in (target / "data").rglob("*")) == \
         sorted(p.name for p in (ROOT / "chapters" / "data").rglob("*"))
 
 

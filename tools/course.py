@@ -353,7 +353,7 @@ def write_sources(course: pathlib.Path, chapters: list[str] | None = None,
     if not config.exists():
         config.write_text(config_text(DEFAULT_TERM_SEED, root))
     seed = term_seed(course)
-    paths = chapters_with_exercises(root)
+    paths = every = chapters_with_exercises(root)
     known = [p.stem for p in paths]
     if chapters is not None:
         unknown = sorted(set(chapters) - set(known))
@@ -363,8 +363,8 @@ def write_sources(course: pathlib.Path, chapters: list[str] | None = None,
     uncovered = sorted(set(known) - set(course_spec.CHAPTERS))
     if uncovered:
         raise SpecError(f"chapters {uncovered} have no grading specification module in tools/course_spec/")
-    choices = {}
-    for path in paths:
+    choices = {}  # the helper carries every chapter's parameters: the same file in every assignment
+    for path in every:
         for label, spec in course_spec.load(path.stem).items():
             if spec.params:
                 choices[label] = {k: list(v) for k, v in spec.params.items()}
