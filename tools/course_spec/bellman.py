@@ -73,7 +73,7 @@ EXERCISES = {
         _b, _g = _P["beta_gamma"]
         _models = [_kl.ring(12), _kl.torus(4), _kl.curie_weiss(12), _kl.spin_glass(12, seed=1)]
         for _i, _m in enumerate(_models):
-            _pol = _np.asarray(_kl.solve(_m, _b, _g).policy)
+            _pol = _np.asarray(_kl.solve(_m, _b, _g).policy, dtype=_np.int64)
             _succ = _np.where(_pol == 0, _np.arange(_pol.size), _np.arange(_pol.size) ^ (1 << _np.maximum(_pol - 1, 0)))
             _d = _np.zeros(_pol.size, dtype=int); _x = _np.arange(_pol.size)
             while _np.any(_pol[_x] != 0):      # follow every state to its root

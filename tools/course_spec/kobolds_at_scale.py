@@ -45,7 +45,7 @@ EXERCISES = {
         for _i, _g in enumerate((0.3, 0.5, 0.7, 0.9, 0.99)):
             _sol = _kl.solve(_kl.torus(4), _P["beta"], _g, method="gauss_seidel")
             assert ex2_sweeps[_i] == _sol.iterations
-            _pol = _np.asarray(_sol.policy); _x = _np.arange(_pol.size)
+            _pol = _np.asarray(_sol.policy, dtype=_np.int64); _x = _np.arange(_pol.size)
             _succ = _np.where(_pol == 0, _x, _x ^ (1 << _np.maximum(_pol - 1, 0)))
             _d = _np.zeros(_pol.size, dtype=int)
             while _np.any(_pol[_x] != 0):
@@ -73,7 +73,7 @@ EXERCISES = {
         """,
         hidden="""
         _m = _kl.spin_glass(16, seed=_P["seed"])
-        _pol = _np.asarray(_kl.solve(_m, 1.0, 0.99, method="gauss_seidel").policy)
+        _pol = _np.asarray(_kl.solve(_m, 1.0, 0.99, method="gauss_seidel").policy, dtype=_np.int64)
         _x = _np.arange(2 ** 16)
         _s = _np.where((_x[:, None] >> _np.arange(16)) & 1, 1.0, -1.0)
         _J = _np.triu(_np.asarray(_m.J, float), 1); _J = _J + _J.T

@@ -50,7 +50,7 @@ EXERCISES = {
         """,
         hidden="""
         _names = {"torus(3)": _kl.torus(3), "curie_weiss(8)": _kl.curie_weiss(8), "spin_glass(8, seed=1)": _kl.spin_glass(8, seed=1)}
-        _pol = _np.asarray(_kl.solve(_names[_P["model"]], 1.0, 0.9).policy)
+        _pol = _np.asarray(_kl.solve(_names[_P["model"]], 1.0, 0.9).policy, dtype=_np.int64)
         _x = _np.arange(_pol.size)
         _succ = _np.where(_pol == 0, _x, _x ^ (1 << _np.maximum(_pol - 1, 0)))
         # ranks of T^n = number of distinct n-th successors, by following the policy
@@ -86,7 +86,7 @@ EXERCISES = {
         """,
         hidden="""
         _m = _kl.curie_weiss(_P["n"]); _g = _P["gamma"]
-        _pol = _np.asarray(_kl.solve(_m, _np.inf, _g).policy)
+        _pol = _np.asarray(_kl.solve(_m, _np.inf, _g).policy, dtype=_np.int64)
         _x = _np.arange(_pol.size)
         _succ = _np.where(_pol == 0, _x, _x ^ (1 << _np.maximum(_pol - 1, 0)))
         _E = _kl.energies(_m)

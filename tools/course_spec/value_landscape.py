@@ -6,7 +6,7 @@ from . import Exercise
 
 _DEPTH = textwrap.indent("""\
 def _depth(policy):   # accepted flips from every state to its root, by following the policy
-    pol = _np.asarray(policy); x = _np.arange(pol.size)
+    pol = _np.asarray(policy, dtype=_np.int64); x = _np.arange(pol.size)
     succ = _np.where(pol == 0, x, x ^ (1 << _np.maximum(pol - 1, 0)))
     d = _np.zeros(pol.size, dtype=int)
     while _np.any(pol[x] != 0):
