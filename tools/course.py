@@ -247,7 +247,7 @@ def exercise_cells(exercise: dict, spec: course_spec.Exercise) -> list:
             + "\n\nThe test cell after it checks the form of your answer; the grader's copy "
             "also checks the values (hidden tests)."))
         cells.append(_nbgrader(new_code(
-            f"### BEGIN SOLUTION\n{answer_code(exercise, spec)}\n### END SOLUTION"),
+            f"import kobold_lib as kl\n\n### BEGIN SOLUTION\n{answer_code(exercise, spec)}\n### END SOLUTION"),
             f"{label}-answer", solution=True))
         tests = [f"# tests of {label}"]
         if spec.visible.strip():

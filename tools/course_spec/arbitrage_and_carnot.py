@@ -15,10 +15,10 @@ EXERCISES = {
         reason the efficiency is higher than 0.369: a hotter pool has a lower price, so the margin
         is larger.""",
         result="""
-        ex1_beta_h, ex1_beta_c = price(p_h1), price(p_cold)
-        ex1_gain = arbitrage_gain(p_h1, p_cold)
-        ex1_x = heads_moved_per_work(p_h1, p_cold)
-        ex1_eta = carnot_efficiency(p_h1, p_cold)
+        ex1_beta_h, ex1_beta_c = kl.price(p_h1), kl.price(p_cold)
+        ex1_gain = kl.arbitrage_gain(p_h1, p_cold)
+        ex1_x = kl.heads_moved_per_work(p_h1, p_cold)
+        ex1_eta = kl.carnot_efficiency(p_h1, p_cold)
         """,
         visible="""
         assert 0 < ex1_eta < 1, "an efficiency between 0 and 1"
@@ -78,7 +78,7 @@ EXERCISES = {
         as $\\delta \\to 0$ in `ex3_limit`.""",
         result="""
         ex3_ratios = np.array([
-            (lambda c: c.efficiency_equilibrium / c.carnot)(efficiency_curve(1000, 1000, P["p_c"] + d, P["p_c"], num=2))
+            (lambda c: c.efficiency_equilibrium / c.carnot)(kl.efficiency_curve(1000, 1000, P["p_c"] + d, P["p_c"], num=2))
             for d in (0.1, 0.03, 0.01, 0.003, 0.001)])
         ex3_limit = 0.5
         """,
@@ -115,7 +115,7 @@ EXERCISES = {
         gains entropy room as it loses heads: the Carnot picture assumed positive temperatures.""",
         result="""
         ex4_work_per_coin = w_neg / 1000
-        ex4_ratio = 1 - price(P["p"]) / beta_c
+        ex4_ratio = 1 - kl.price(P["p"]) / beta_c
         """,
         visible="""
         assert np.isfinite(ex4_work_per_coin) and np.isfinite(ex4_ratio)

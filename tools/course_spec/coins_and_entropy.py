@@ -77,7 +77,7 @@ EXERCISES = {
         $\\log_2|A|/n$, in `ex3_bits_per_coin`, and $\\log_2$ of the fraction of all $2^n$
         configurations that it is in `ex3_log2_fraction`.""",
         result="""
-        ts = typical_set(int(first), P["p"], P["eps"])
+        ts = kl.typical_set(int(first), P["p"], P["eps"])
         ex3_n = int(first)
         ex3_bits_per_coin = ts.log2_size / ex3_n
         ex3_log2_fraction = ts.log2_size - ex3_n
@@ -121,8 +121,8 @@ EXERCISES = {
         giving the limit $-\\frac{1}{12\\ln 2}\\frac{1 - pq}{pq}$.""",
         result="""
         n, m = 10_000, round(P["p"] * 10_000)
-        stirling = n * entropy_bits(m / n) - 0.5 * np.log2(2 * np.pi * n * P["p"] * (1 - P["p"]))
-        ex4_n_remainder = n * (log2_binomial(n, m) - stirling)
+        stirling = n * kl.entropy_bits(m / n) - 0.5 * np.log2(2 * np.pi * n * P["p"] * (1 - P["p"]))
+        ex4_n_remainder = n * (kl.log2_binomial(n, m) - stirling)
         ex4_limit = -(1 - P["p"] * (1 - P["p"])) / (P["p"] * (1 - P["p"])) / (12 * np.log(2))
         """,
         visible="""

@@ -15,7 +15,7 @@ EXERCISES = {
         $\\binom{2}{k-1}$; the best success probability equals the hot coin's bias, so swapping
         is already optimal: one coin per pool leaves nothing to compress.""",
         result="""
-        ex1_success = engine_success_probability(1, 1, 1, P["p_h"], P["p_c"])
+        ex1_success = kl.engine_success_probability(1, 1, 1, P["p_h"], P["p_c"])
         ex1_swap = P["p_h"]
         """,
         visible="""
@@ -45,10 +45,10 @@ EXERCISES = {
         $\\sum_k \\binom{n}{k-1}p^k q^{n-k} = \\frac{p}{q}(1 - p^n)$ and the bound on the capped
         sectors; the conclusion that one temperature runs no engine.""",
         result="""
-        ex2_success = engine_success_probability(500, 500, 1, P["p"], P["p"])
+        ex2_success = kl.engine_success_probability(500, 500, 1, P["p"], P["p"])
         ex2_formula = P["p"] / (1 - P["p"]) * (1 - P["p"] ** 1000)
         ex2_tolerance = (1 - 2 * P["p"]) / (1 - P["p"])
-        ex2_max_work = max_work(500, 500, 1e-3, P["p"], P["p"])
+        ex2_max_work = kl.max_work(500, 500, 1e-3, P["p"], P["p"])
         """,
         visible="""
         assert 0 <= ex2_success <= 1 and 0 <= ex2_tolerance <= 1
@@ -74,8 +74,8 @@ EXERCISES = {
         result="""
         ex3_max_work, ex3_gap_ratio = [], []
         for p_h in [0.2, 0.4]:
-            w_exact = max_work(10_000, P["n_c"], 1e-3, p_h, p_cold)
-            w_s = entropy_bound_work(10_000, P["n_c"], p_h, p_cold)
+            w_exact = kl.max_work(10_000, P["n_c"], 1e-3, p_h, p_cold)
+            w_s = kl.entropy_bound_work(10_000, P["n_c"], p_h, p_cold)
             ex3_max_work.append(int(w_exact))
             ex3_gap_ratio.append((w_s - w_exact) / (w_s - normal_max_work(10_000, P["n_c"], 1e-3, p_h, p_cold)))
         """,

@@ -39,8 +39,8 @@ EXERCISES = {
         one step); Metropolis's trace giving $-e^{-2\\beta h}$; a negative eigenvalue makes
         $p_t - \\pi$ change sign at every step (overshoot and oscillation).""",
         result="""
-        ex2_P_glauber = glauber_transition_matrix(zener(h), beta, "glauber").toarray()
-        ex2_P_metropolis = glauber_transition_matrix(zener(h), beta, "metropolis").toarray()
+        ex2_P_glauber = kl.glauber_transition_matrix(kl.zener(h), beta, "glauber").toarray()
+        ex2_P_metropolis = kl.glauber_transition_matrix(kl.zener(h), beta, "metropolis").toarray()
         ex2_lambda2 = -np.exp(-2 * beta * h)
         """,
         visible="""
@@ -70,11 +70,11 @@ EXERCISES = {
         for name, P_chain in chains.items():
             ok = True
             for p0 in starts:
-                path = evolve_distribution(P_chain, p0, 200)
+                path = kl.evolve_distribution(P_chain, p0, 200)
                 d = np.array([np.sum(p * np.log(p / pi)) for p in path])
                 ok &= bool(np.all(np.diff(d) <= 1e-15))
             ex3_monotone[name] = ok
-            ex3_sigma_pi[name] = entropy_production(P_chain, pi)
+            ex3_sigma_pi[name] = kl.entropy_production(P_chain, pi)
         """,
         visible="""
         assert set(ex3_monotone) == set(ex3_sigma_pi) == {"glauber", "metropolis", "glauber sweep"}
@@ -108,7 +108,7 @@ EXERCISES = {
         $1/(1 - \\tanh 2\\beta)$ sweeps, independent of $N$.""",
         result="""
         ex4_predicted = 1 / (1 - np.tanh(2 * P["beta"]))
-        ex4_taus = [relaxation_time(ring(n), P["beta"], "glauber") for n in range(4, 13, 2)]
+        ex4_taus = [kl.relaxation_time(kl.ring(n), P["beta"], "glauber") for n in range(4, 13, 2)]
         """,
         visible="""
         assert len(ex4_taus) == 5

@@ -77,7 +77,7 @@ EXERCISES = {
         result="""
         ex3_peak_beta, ex3_peak_c = [], []
         for side in (2, 3, 4):
-            levels = energy_levels(torus(side))
+            levels = kl.energy_levels(kl.torus(side))
             e, g = levels.energy, levels.degeneracy.astype(float)
             w = g * np.exp(-np.outer(betas, e - e.min()))
             w /= w.sum(axis=1, keepdims=True)

@@ -68,7 +68,7 @@ EXERCISES = {
         result="""
         ex3_shortfall = {}
         for q0 in (0.0, 1.0, 5.0, 20.0):
-            r = q_learning(glass, 1.0, 0.9, 200_000, 100, epsilon=0.0, q_init=q0, seed=P["seed"])
+            r = kl.q_learning(glass, 1.0, 0.9, 200_000, 100, epsilon=0.0, q_init=q0, seed=P["seed"])
             ex3_shortfall[q0] = 1 - r.mean_value_policy[-1] / r.mean_value_optimal
         """,
         visible="""
@@ -94,7 +94,7 @@ EXERCISES = {
         result="""
         ex4_shortfall, ex4_agreement, ex4_q_error = [], [], []
         for omega in (0.55, 0.7, 0.85, 1.0):
-            r = q_learning(glass, 1.0, 0.99, 200_000, 200, epsilon=0.1, step_exponent=omega, seed=P["seed"])
+            r = kl.q_learning(glass, 1.0, 0.99, 200_000, 200, epsilon=0.1, step_exponent=omega, seed=P["seed"])
             ex4_shortfall.append(1 - r.mean_value_policy[-1] / r.mean_value_optimal)
             ex4_agreement.append(r.agreement[-1])
             ex4_q_error.append(r.q_error_mean[-1])

@@ -13,8 +13,8 @@ EXERCISES = {
         code="""
         ex1_p_plus = 1 / (1 + 2 ** (1 / P["T"]))
         ex1_p_minus = 1 - ex1_p_plus
-        print(f"T = {temperature(ex1_p_plus):.6f} at p = {ex1_p_plus:.6f}, "
-              f"T = {temperature(ex1_p_minus):.6f} at p = {ex1_p_minus:.6f}")
+        print(f"T = {kl.temperature(ex1_p_plus):.6f} at p = {ex1_p_plus:.6f}, "
+              f"T = {kl.temperature(ex1_p_minus):.6f} at p = {ex1_p_minus:.6f}")
         """,
         visible="""
         assert 0 < ex1_p_plus < 1 and 0 < ex1_p_minus < 1, "biases are probabilities"
@@ -39,8 +39,8 @@ EXERCISES = {
         result="""
         n = 10_000
         m = round(P["p"] * n)
-        ex2_canonical = n**2 * ((n * entropy_bits((m + 1) / n) - n * entropy_bits((m - 1) / n)) / 2 - price(P["p"]))
-        ex2_counted = n * ((log2_binomial(n, m + 1) - log2_binomial(n, m - 1)) / 2 - price(P["p"]))
+        ex2_canonical = n**2 * ((n * kl.entropy_bits((m + 1) / n) - n * kl.entropy_bits((m - 1) / n)) / 2 - kl.price(P["p"]))
+        ex2_counted = n * ((kl.log2_binomial(n, m + 1) - kl.log2_binomial(n, m - 1)) / 2 - kl.price(P["p"]))
         ex2_canonical_limit = (1 - 2 * p) / (6 * p**2 * q**2 * np.log(2))
         ex2_counted_limit = -(1 / p - 1 / q) / (2 * np.log(2))
         """,
@@ -68,8 +68,8 @@ EXERCISES = {
         `ex3_heads_hot` and `ex3_heads_cold`.""",
         result="""
         ex3_heat_J = bits * constants.k * P["kelvin"] * np.log(2)
-        ex3_heads_hot = temperature(p_hot)
-        ex3_heads_cold = temperature(p_cold)
+        ex3_heads_hot = kl.temperature(p_hot)
+        ex3_heads_cold = kl.temperature(p_cold)
         """,
         visible="""
         assert ex3_heat_J > 0 and ex3_heads_hot > 0 and ex3_heads_cold > 0
@@ -97,7 +97,7 @@ EXERCISES = {
         result="""
         ex4_q = np.asarray(res.x)
         ex4_beta = beta_multiplier
-        ex4_beta_pair = price(P["mu"] / 2)
+        ex4_beta_pair = kl.price(P["mu"] / 2)
         """,
         visible="""
         assert np.shape(ex4_q) == (3,) and abs(np.sum(ex4_q) - 1) < 1e-6

@@ -25,7 +25,7 @@ EXERCISES = {
         $\\langle E - E_{\\min}\\rangle = -E_{\\min}$; with $V \\to E - E_{\\min}$ pointwise the mean
         tends to $-E_{\\min}$.""",
         code="""
-        ex1_limit = -energies(kl.spin_glass(16, seed=P["seed"])).min()
+        ex1_limit = -kl.energies(kl.spin_glass(16, seed=P["seed"])).min()
         print(f"<V> -> {ex1_limit:.4f}")
         """,
         visible="""
