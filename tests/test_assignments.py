@@ -17,8 +17,8 @@ hidden test and no written solution, and every autograded cell has points; then
   point, and nothing raises except the answer cells and their tests;
 * on three assignments (one per part and the Q-learning chapter): a submission with one
   wrong answer (student ``eve``) loses exactly that exercise's points; a second student
-  (``bob``) has different parameters for every exercise that has them, passes with his own
-  correct answers and fails exactly the exercises with parameters when he hands in ada's
+  (``cyd``) has different parameters for every exercise that has them, passes with their own
+  correct answers and fails exactly the exercises with parameters when handing in ada's
   answers; and grading ada's submission again gives the same scores.
 
 These tests skip with the reason when nbgrader is missing; under ``CI=true`` they fail
@@ -49,7 +49,9 @@ THREE = {"arbitrage_and_carnot": "arbitrage_and_carnot_ex1",
          "glauber_dynamics": "glauber_dynamics_ex2",
          "learning_kobold": "learning_kobold_ex1"}
 TERM_SEED = "test-term"
-STUDENTS = ("ada", "bob")
+#: two ids whose parameters differ in every exercise with parameters of the three assignments
+#: (under TERM_SEED; with few choices per parameter, some pairs of ids share a value)
+STUDENTS = ("ada", "cyd")
 
 
 def _unavailable(reason: str):
@@ -277,21 +279,21 @@ def auto_lost(table) -> set[str]:
 def graded(generated):
     where = generated
     names = [p.stem for p in chapters()]
-    ada, bob = STUDENTS
+    ada, second = STUDENTS
     for name in names:
         hand_in(where, ada, name, submission(where, name))
         hand_in(where, "blank", name, submission(where, name, answers=False))
     for name, label in THREE.items():
         hand_in(where, "eve", name, submission(where, name, wrong=label))
-        hand_in(where, bob, name, submission(where, name))
+        hand_in(where, second, name, submission(where, name))
     timings = {"everything, first round": autograde(where)}
     result = {(s, n): grades(where, s, n) for s in (ada, "blank") for n in names}
-    result.update({(s, n): grades(where, s, n) for s in ("eve", bob) for n in THREE})
-    # bob hands in ada's answers (computed with ada's parameters); ada is graded again
+    result.update({(s, n): grades(where, s, n) for s in ("eve", second) for n in THREE})
+    # the second student hands in ada's answers (computed with ada's parameters); ada is graded again
     for name in THREE:
-        hand_in(where, bob, name, submission(where, name, params_of=ada))
-        timings[f"bob copies ada, {name}"] = autograde(where, name, bob, force=True)
-        result[("bob copies ada", name)] = grades(where, bob, name)
+        hand_in(where, second, name, submission(where, name, params_of=ada))
+        timings[f"{second} copies {ada}, {name}"] = autograde(where, name, second, force=True)
+        result[("second copies first", name)] = grades(where, second, name)
     timings["ada again, arbitrage_and_carnot"] = autograde(where, "arbitrage_and_carnot", ada, force=True)
     result[("ada again", "arbitrage_and_carnot")] = grades(where, ada, "arbitrage_and_carnot")
     print("\nautograde times (s):", {k: round(v) for k, v in timings.items()})
@@ -337,7 +339,7 @@ def test_one_wrong_answer_loses_exactly_that_exercises_points(graded):
 
 def test_two_students_get_their_own_parameters(graded):
     where, result = graded
-    ada, bob = STUDENTS
+    ada, second = STUDENTS
     helper_path = where / "source" / "arbitrage_and_carnot" / "kobold_course.py"
     spec = importlib.util.spec_from_file_location("kobold_course_test", helper_path)
     helper = importlib.util.module_from_spec(spec)
@@ -346,9 +348,9 @@ def test_two_students_get_their_own_parameters(graded):
         with_params = {label for label, s in course_spec.load(name).items() if s.params and s.auto}
         assert with_params, f"{name} has no exercise with per-student parameters"
         for label in with_params:
-            assert helper.parameters(label, ada, quiet=True) != helper.parameters(label, bob, quiet=True), label
-        assert not auto_lost(result[(bob, name)]), f"{name}: bob's own answers lose points"
-        assert auto_lost(result[("bob copies ada", name)]) == with_params, name
+            assert helper.parameters(label, ada, quiet=True) != helper.parameters(label, second, quiet=True), label
+        assert not auto_lost(result[(second, name)]), f"{name}: {second}'s own answers lose points"
+        assert auto_lost(result[("second copies first", name)]) == with_params, name
 
 
 def test_grading_is_deterministic(graded):

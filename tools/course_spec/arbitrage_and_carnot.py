@@ -105,7 +105,7 @@ EXERCISES = {
     ),
     "arbitrage_and_carnot_ex4": Exercise(
         auto=1.5, manual=1.5,
-        params={"p": [0.7, 0.75, 0.85, 0.9]},
+        params={"p": [0.65, 0.7, 0.75, 0.85, 0.9, 0.95]},
         edits=(("entropy_bound_work(1000, 0, 0.8, p_cold)", "entropy_bound_work(1000, 0, P['p'], p_cold)"),
                ("price(0.8)", "price(P['p'])")),
         task="""Use your own pool bias `P["p"]` (instead of 0.8). Put (a) the largest work per

@@ -58,7 +58,7 @@ EXERCISES = {
     ),
     "glauber_dynamics_ex3": Exercise(
         auto=2,
-        params={"seed": [3, 4, 5, 6], "beta": [0.5, 2.0]},
+        params={"seed": [3, 4, 5, 6, 7, 8], "beta": [0.5, 2.0]},
         edits=(("model, beta = spin_glass(8, seed=2), 1.0", "model, beta = spin_glass(8, seed=P['seed']), P['beta']"),),
         task="""Use your own `spin_glass(8, seed=P["seed"])` at `P["beta"]`. Put, for each of the
         three chains (keys `"glauber"`, `"metropolis"`, `"glauber sweep"`), whether the divergence

@@ -61,7 +61,7 @@ EXERCISES = {
     ),
     "learning_kobold_ex3": Exercise(
         auto=2,
-        params={"seed": [2, 3, 4]},
+        params={"seed": [2, 3, 4, 6, 7]},
         edits=(("q_init=q0, seed=1)", "q_init=q0, seed=P['seed'])"),),
         task="""Use your own seed `P["seed"]` for the runs (instead of 1). Put the shortfall of
         each run in `ex3_shortfall`, a dict from `q_init` (0.0, 1.0, 5.0, 20.0) to the shortfall.""",
@@ -83,7 +83,7 @@ EXERCISES = {
     ),
     "learning_kobold_ex4": Exercise(
         auto=2, manual=1,
-        params={"seed": [2, 3, 4]},
+        params={"seed": [2, 3, 4, 6, 7]},
         edits=(("step_exponent=omega, seed=1)", "step_exponent=omega, seed=P['seed'])"),),
         task="""Use your own seed `P["seed"]` (instead of 1). Put, for $\\omega = 0.55, 0.7, 0.85, 1$
         (in this order), the shortfall, the agreement and the mean table error in
