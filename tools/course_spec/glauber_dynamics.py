@@ -66,6 +66,7 @@ EXERCISES = {
         $\\sigma(\\pi)$ at equilibrium in `ex3_sigma_pi` (a dict of floats).""",
         code=None,
         result="""
+        import kobold_lib as kl  # the chapter's code above uses the name kl for a divergence
         ex3_monotone, ex3_sigma_pi = {}, {}
         for name, P_chain in chains.items():
             ok = True
