@@ -92,7 +92,7 @@ EXERCISES = {
         assert ex4_minima == int(_np.sum(_np.all(_E[_nb] - _E[:, None] > 1e-9, axis=1)))
         _b8, _g8 = _kl.book_grid(8, 8)
         _i, _j = ex4_where
-        _one = _kl.phase_diagram(_m, [_b8[_i]], [_g8[_j]], progress=False)
+        _one = _kl.phase_diagram(_m, [_b8[_i]], [_g8[_j]], executor="serial", progress=False)
         assert int(_one.wise_states[0, 0]) == ex4_most_wise
         """,
         wrong="ex4_minima = ex4_minima + 1",
