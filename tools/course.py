@@ -61,8 +61,9 @@ CONFIG_TEMPLATE = '''\
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = "{course_id}"
-# every assignment (one per chapter) re-runs its chapter: allow slow cells
-c.Execute.timeout = 600
+# every assignment (one per chapter) re-runs its chapter: allow slow cells (a busy machine
+# made one cell of phase_diagrams take over ten minutes)
+c.Execute.timeout = 1800
 # The term seed: every student's parameters are drawn from it, the student id and the
 # exercise label. Change it (then run `bash tools/assignments.sh` again) to give a whole
 # class new numbers. It travels with the assignments in kobold_course.py.
