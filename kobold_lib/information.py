@@ -81,6 +81,9 @@ class InformationBalance:
         ``F = -T ln Z``.
     e_min : float
         Ground-state energy.
+    free_energy_gap : float
+        ``E_min - F = T ln sum_s exp(-beta (E(s) - E_min)) >= 0``, computed without
+        cancellation: the shortfall of a patient kobold below ``T S``.
     """
 
     beta: float
@@ -94,6 +97,7 @@ class InformationBalance:
     energy_variance: float
     free_energy: float
     e_min: float
+    free_energy_gap: float
 
     @property
     def temperature(self) -> float:
@@ -114,11 +118,6 @@ class InformationBalance:
     def information_cost(self) -> float:
         """``T S``: least heat released by erasing a perfectly compressed record."""
         return self.temperature * self.entropy
-
-    @property
-    def free_energy_gap(self) -> float:
-        """``E_min - F >= 0``: the shortfall of a patient kobold below ``T S``."""
-        return self.e_min - self.free_energy
 
 
 def _check_model(model) -> IsingModel:
@@ -181,10 +180,13 @@ def information_balance(model: IsingModel, beta, gamma) -> InformationBalance:
     w = np.exp(-beta * (e - e_min))
     z_shifted = float(w.sum())
     pi = w / z_shifted
-    log_z = -beta * e_min + np.log(z_shifted)
+    # ln of the shifted partition function, accurate when excited states are very rare
+    ground = float(np.count_nonzero(w == 1.0))
+    log_z_shifted = float(np.log(ground) + np.log1p(w[w < 1.0].sum() / ground))
+    log_z = -beta * e_min + log_z_shifted
     mean_e = float(pi @ e)
     # S = beta <E> + ln Z, written so that nothing cancels catastrophically at low T
-    entropy = float(beta * (pi @ (e - e_min)) + np.log(z_shifted))
+    entropy = float(beta * (pi @ (e - e_min)) + log_z_shifted)
     sol = solve(model, beta, gamma)
     gain = e - e[policy_roots(sol.policy)]
     mean_gain = float(pi @ gain)
@@ -200,6 +202,7 @@ def information_balance(model: IsingModel, beta, gamma) -> InformationBalance:
         energy_variance=float(pi @ (e - mean_e) ** 2),
         free_energy=float(-log_z / beta),
         e_min=e_min,
+        free_energy_gap=log_z_shifted / beta,
     )
 
 
