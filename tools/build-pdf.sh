@@ -27,7 +27,7 @@ have_tex() {
         && command -v pdftotext >/dev/null 2>&1 && command -v pdfimages >/dev/null 2>&1 \
         && command -v kpsewhich >/dev/null 2>&1 && [ -n "$(kpsewhich ucharclasses.sty 2>/dev/null)" ] \
         && [ -n "$(kpsewhich fncychap.sty 2>/dev/null)" ] \
-        && fc-list 2>/dev/null | grep -q FreeSerif
+        && [ -n "$(fc-list FreeSerif 2>/dev/null)" ]
 }
 
 install_tex() {
@@ -74,20 +74,23 @@ OUT=_build/pdf
 WORK=$OUT/tex            # jupyter-book's output root for the LaTeX builds (doctrees shared)
 mkdir -p "$OUT"
 export PYTHONWARNINGS=ignore
+JUPYTER_BOOK=${JUPYTER_BOOK:-.venv/bin/jupyter-book}
 
 # 1. Sphinx writes the LaTeX of each edition (warnings are errors, as for the HTML). The
 #    edition is applied when the document is assembled, so the second run re-reads
 #    nothing.
 for edition in reader student; do
     echo "Writing the LaTeX of the $edition edition..."
+    started=$SECONDS
     rm -rf "$WORK/_build/latex" "$OUT/latex-$edition"
-    if ! KOBOLDS_PDF_EDITION=$edition .venv/bin/jupyter-book build . --builder latex \
+    if ! KOBOLDS_PDF_EDITION=$edition "$JUPYTER_BOOK" build . --builder latex \
             --path-output "$WORK" -W -n --keep-going >"$OUT/sphinx-$edition.log" 2>&1; then
         tail -40 "$OUT/sphinx-$edition.log" >&2
         echo "error: the LaTeX build of the $edition edition failed (log: $OUT/sphinx-$edition.log)" >&2
         exit 1
     fi
     mv "$WORK/_build/latex" "$OUT/latex-$edition"
+    echo "  done in $((SECONDS - started)) s"
 done
 
 # 2. XeLaTeX, both editions side by side (latexmk reruns it until the references settle).
@@ -97,11 +100,14 @@ typeset_edition() {
         && LATEXOPTS="-interaction=nonstopmode -halt-on-error -file-line-error" \
            latexmk -pdf -dvi- -ps- kobolds-and-coins.tex) >"$OUT/latexmk-$edition.log" 2>&1
 }
+echo "Typesetting both editions with XeLaTeX..."
+started=$SECONDS
 typeset_edition reader & reader_pid=$!
 typeset_edition student & student_pid=$!
 status=0
 wait "$reader_pid" || status=1
 wait "$student_pid" || status=1
+echo "  done in $((SECONDS - started)) s"
 
 # 3. Check each log: no error, no unresolved reference or citation, no missing glyph.
 for edition in reader student; do
