@@ -16,6 +16,8 @@ sphinx-jupyterbook-latex and sphinx-exercise write, it makes the PDF follow the 
   titled "Solution to Exercise 1.1"; ``student`` leaves every solution out (the
   solution text and its code cells, which sphinx-exercise gathers into one node). The
   title page names the edition.
+* **Proofs** run as text ending in a square, not in an untitled box; **long tables**
+  get column widths so that their cells wrap inside the margins.
 
 Both editions read the same doctrees: the edition is applied when the LaTeX document is
 assembled (post-transforms), so switching it never re-reads a notebook.
@@ -141,6 +143,26 @@ class PartHeadings(SphinxPostTransform):
             holder.parent.insert(holder.parent.index(holder), nodes.raw("", depth + "\n", format="latex"))
 
 
+class PlainProofs(SphinxPostTransform):
+    """Typeset each ``{prf:proof}`` as running text that ends with a square.
+
+    sphinx-proof wraps a proof in an admonition without a title; Sphinx's LaTeX writer
+    expects one, and took the first paragraph mark for it (an empty title bar). The
+    proof's text already starts with "Proof.", so the box is left out.
+    """
+
+    default_priority = 30
+
+    def run(self, **kwargs) -> None:
+        if not _is_latex(self):
+            return
+        for box in list(self.document.findall(nodes.admonition)):
+            if "proof" not in box["classes"] or any(isinstance(c, nodes.title) for c in box.children):
+                continue
+            qed = nodes.raw("", "\\nopagebreak\\hfill\\ensuremath{\\square}\n", format="latex")
+            box.replace_self([*box.children, qed])
+
+
 class LongTableWidths(SphinxPostTransform):
     """Give the columns of a long table widths, so that its cells wrap.
 
@@ -164,7 +186,7 @@ class LongTableWidths(SphinxPostTransform):
                 continue
             for tgroup in table.findall(nodes.tgroup):
                 colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
-                longest = [8] * len(colspecs)
+                longest = [10] * len(colspecs)
                 for row in tgroup.findall(nodes.row):
                     for i, entry in enumerate(row.children[: len(colspecs)]):
                         longest[i] = max(longest[i], min(40, len(entry.astext())) + 3)
@@ -239,6 +261,7 @@ def setup(app):
     app.add_post_transform(DropWidgetOutputs)
     app.add_post_transform(PrintSolutions)
     app.add_post_transform(PartHeadings)
+    app.add_post_transform(PlainProofs)
     app.add_post_transform(LongTableWidths)
     app.connect("doctree-resolved", link_pdfs)
     app.connect("build-finished", copy_pdfs)
