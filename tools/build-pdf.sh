@@ -14,7 +14,8 @@
 #   bash tools/build-pdf.sh --install-tex  only install TeX Live and poppler-utils, if missing
 # The HTML book (tools/build-book.sh) links both PDFs from its front page when they exist.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+TOOLS=$(cd "$(dirname "$0")" && pwd)
+cd "$TOOLS/.."
 
 # The smallest set of Debian packages that builds the book (measured: about 85 MB to
 # download). sphinx-jupyterbook-latex's class loads bbm, which Debian has only in
@@ -60,10 +61,7 @@ case "${1:-}" in
 esac
 
 if [ "$install" = yes ]; then
-    PYTHON=${PYTHON:-python3.11}
-    command -v "$PYTHON" >/dev/null || PYTHON=python3
-    [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+    source "$TOOLS/setup.sh"   # .venv with requirements.txt and the library
     install_tex
 elif ! have_tex; then
     echo "error: TeX Live is missing (bash tools/build-pdf.sh --install-tex installs it)" >&2
