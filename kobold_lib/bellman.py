@@ -52,13 +52,13 @@ one expression, so the solvers agree to rounding error (and often to the last bi
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 from numba import prange, uint64
 
+from ._memory import require_memory as _require_memory
 from .acceptance import check_beta
 from .ising import IsingModel, _check_model
 
@@ -202,29 +202,6 @@ def _energy_scale(model: IsingModel) -> float:
     return max(1.0, 0.5 * float(np.abs(model.J).sum()) + float(np.abs(model.h).sum()))
 
 
-def _format_bytes(nbytes: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
-        if nbytes < 1000.0 or unit == "PB":
-            return f"{nbytes:.0f} {unit}" if unit == "bytes" else f"{nbytes:.1f} {unit}"
-        nbytes /= 1000.0
-    return f"{nbytes:.1f} PB"  # pragma: no cover
-
-
-def _available_memory() -> int:
-    """Bytes the operating system says a new allocation can have (MemAvailable)."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    try:  # pragma: no cover - not Linux
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (ValueError, OSError, AttributeError):  # pragma: no cover
-        return 1 << 62
-
-
 def bellman_memory_bytes(n: int, method: str = "gauss_seidel", weights: bool = True) -> int:
     """Bytes of the arrays :func:`solve` allocates for ``N = n`` spins.
 
@@ -269,15 +246,6 @@ class _ThreadsFor:
         if self.saved is not None:
             numba.set_num_threads(self.saved)
         return False
-
-
-def _require_memory(nbytes: int, what: str) -> None:
-    available = _available_memory()
-    if nbytes > available:
-        raise ValueError(
-            f"{what} needs {_format_bytes(nbytes)} ({nbytes} bytes) of memory, but only "
-            f"{_format_bytes(available)} is available; use fewer spins"
-        )
 
 
 # ------------------------------------------------------------------- energy tables

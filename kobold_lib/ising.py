@@ -14,17 +14,19 @@ Builders: :func:`ring`, :func:`torus`, :func:`curie_weiss`, :func:`spin_glass`,
 
 Tables over all ``2**N`` states: :func:`energies`, :func:`flip_energy_changes` and
 :func:`magnetizations`. They refuse, with the number of bytes they would need, to build
-a table larger than :data:`MEMORY_BUDGET_BYTES`.
+a table that does not fit in the available memory (capped by
+:data:`MEMORY_BUDGET_BYTES`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 import numba
 import numpy as np
+
+from ._memory import physical_memory, require_memory
 
 __all__ = [
     "IsingModel",
@@ -50,29 +52,15 @@ __all__ = [
 MAX_SPINS = 40
 
 
-def _physical_memory_bytes() -> int:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # not available on this platform
-        return 8 * 2**30
-
-
-#: Largest table (in bytes) that :func:`energies`, :func:`flip_energy_changes` and the
-#: other whole-state-space functions of the library agree to allocate: half of this
-#: machine's physical memory, read once at import. Assign a new value to change it.
-MEMORY_BUDGET_BYTES = _physical_memory_bytes() // 2
-
-
-def _format_bytes(n_bytes: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
-            return f"{n_bytes:.0f} {unit}" if unit == "bytes" else f"{n_bytes:.1f} {unit}"
-        n_bytes /= 1024
-    return f"{n_bytes:.1f} PiB"  # pragma: no cover
+#: A cap, in bytes, on any one table or set of arrays the library allocates over the
+#: ``2**N`` states (read at call time: assign a new value to change it). Default: this
+#: machine's physical memory. Whatever the cap, an allocation must also fit in the memory
+#: the operating system says is available now.
+MEMORY_BUDGET_BYTES = physical_memory()
 
 
 def check_table_memory(n_bytes: int, what: str) -> None:
-    """Refuse (``ValueError``) to build a table of ``n_bytes`` larger than the budget.
+    """Refuse (``ValueError``) to build a table of ``n_bytes`` that does not fit in memory.
 
     Parameters
     ----------
@@ -84,17 +72,10 @@ def check_table_memory(n_bytes: int, what: str) -> None:
     Raises
     ------
     ValueError
-        If ``n_bytes`` exceeds :data:`MEMORY_BUDGET_BYTES` (read at call time, so a
-        user may lower or raise the budget).
+        If ``n_bytes`` exceeds the available memory or :data:`MEMORY_BUDGET_BYTES`
+        (both read at call time, so a user may lower or raise the cap).
     """
-    budget = MEMORY_BUDGET_BYTES
-    if n_bytes > budget:
-        raise ValueError(
-            f"{what} needs {n_bytes} bytes ({_format_bytes(n_bytes)}), more than the "
-            f"memory budget of {budget} bytes ({_format_bytes(budget)}, half of this "
-            "machine's memory; see kobold_lib.ising.MEMORY_BUDGET_BYTES). "
-            "Use a smaller model."
-        )
+    require_memory(n_bytes, what, "use a smaller model")
 
 
 @dataclass(frozen=True, eq=False)

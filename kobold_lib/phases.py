@@ -43,6 +43,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -50,6 +51,7 @@ import numba
 import numpy as np
 from numba import prange
 
+from ._memory import require_memory, workers_that_fit
 from .acceptance import check_beta
 from .bellman import (
     _CHUNK,
@@ -65,7 +67,6 @@ from .bellman import (
     _parts,
     _q_retry,
     _q_rows,
-    _require_memory,
     _solve,
     _Tables,
     _ThreadsFor,
@@ -633,27 +634,44 @@ def _cache_path(cache_dir: Path, model: IsingModel, key: str) -> Path:
     return cache_dir / f"{slug}-{key[:16]}.npz"
 
 
-def _load_cache(path: Path, key: str):
+def _load_cache(path: Path, key: str, n_beta: int, n_gamma: int):
+    """The arrays of a cache file, or the reason why they cannot be used (a str)."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                return None
             arrays = {name: np.array(data[name]) for name in data.files}
-    except (OSError, KeyError, ValueError):
-        return None
+    except Exception as exc:  # noqa: BLE001 - truncated, garbage, not a zip: recompute
+        return f"it cannot be read ({type(exc).__name__}: {exc})"
+    if "key" not in arrays or arrays["key"].shape != () or str(arrays["key"]) != key:
+        return "its key does not match this model, grid and settings"
+    shapes = {"betas": (n_beta,), "gammas": (n_gamma,), "seconds": (n_beta, n_gamma)}
+    shapes.update({name: (n_beta, n_gamma) for name in PHASE_STATISTICS})
+    shapes.update({name: () for name in ("model_name", "fingerprint", "method", "n", "tol")})
+    for name, shape in shapes.items():
+        if name not in arrays:
+            return f"the array {name!r} is missing"
+        if arrays[name].shape != shape:
+            return f"the array {name!r} has shape {arrays[name].shape}, not {shape}"
+    for name in ("betas", "gammas", "seconds", "n", "tol") + PHASE_STATISTICS:
+        if not np.issubdtype(arrays[name].dtype, np.number):
+            return f"the array {name!r} holds {arrays[name].dtype}, not numbers"
     return arrays
 
 
 def _save_cache(path: Path, key: str, diagram: PhaseDiagram) -> None:
+    """Write the cache file atomically: a temporary file, renamed over ``path`` when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     arrays = {f.name: getattr(diagram, f.name) for f in fields(diagram) if f.name != "from_cache"}
     for name in _INT_STATISTICS:
         arrays[name] = arrays[name].astype(np.int32)  # small counts: half the bytes
     arrays["key"] = np.array(key)
     tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as f:
-        np.savez_compressed(f, **arrays)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as f:
+            np.savez_compressed(f, **arrays)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():  # interrupted or failed: leave no partial file behind
+            tmp.unlink()
 
 
 def _diagram_from_arrays(arrays: dict, from_cache: bool) -> PhaseDiagram:
@@ -711,6 +729,52 @@ def _worker_init() -> None:
     numba.set_num_threads(1)
 
 
+def _row_memory_bytes(n: int, method: str) -> int:
+    """Bytes one row of a sweep holds at once: a solve's arrays (:func:`bellman_memory_bytes`),
+    the warm start and the previous point's values and policy (17 bytes per state), and
+    the work arrays of the tree depths (24 bytes per state)."""
+    return bellman_memory_bytes(n, method) + (41 << n)
+
+
+def _main_is_importable() -> bool:
+    """Whether a spawned worker can re-import this program's main module.
+
+    A spawned process re-runs the main script from its file; a script read from
+    standard input (``python - < script.py``) has no file to re-run, and the worker
+    dies before it takes a task.
+    """
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True  # python -m module: re-imported by name
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return True  # interactive session, python -c, a notebook: nothing to re-run
+    return os.path.isfile(path)
+
+
+_SERIAL_FALLBACK = (
+    "phase_diagram: a process pool cannot start here, because its workers cannot re-import "
+    "the main script ({main!r}: a script read from standard input has no file). Running the "
+    "rows one after the other in this process instead. To get the pool, save the script to a "
+    "file and put the call under `if __name__ == \"__main__\":`; or pass executor='serial' "
+    "to silence this warning."
+)
+
+
+def _terminate(executor: cf.ProcessPoolExecutor) -> None:
+    """Stop a pool of our own at once: cancel what waits, end the running workers."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=10)
+        if process.is_alive():  # pragma: no cover - a worker that ignores SIGTERM
+            process.kill()
+            process.join()
+
+
 def phase_diagram(
     model: IsingModel,
     betas,
@@ -737,12 +801,21 @@ def phase_diagram(
     gammas : (n_gamma,) array_like
         Discounts per attempt in ``(0, 1)``, any order.
     executor : None, "serial" or concurrent.futures.Executor
-        ``None`` (default): a local process pool with ``os.cpu_count()`` workers (start
-        method ``"spawn"``), one numba thread each, shut down at the end. ``"serial"``:
-        rows one after the other in this process (numba kernels use all threads). Any
-        other executor (a thread or process pool, a Dask client's
-        ``client.get_executor()``) receives one task per row and is left running; each
-        task uses one numba thread.
+        ``None`` (default): a local process pool (start method ``"spawn"``), one numba
+        thread per worker, shut down at the end. It starts as many workers as run at
+        once without running out of memory: ``os.cpu_count()`` at most, no more than
+        there are rows, and no more than fit side by side in the available memory
+        (each holds one row's arrays, :func:`kobold_lib.bellman.bellman_memory_bytes`
+        plus 41 bytes per state for the warm start, the previous point and the tree
+        depths), at least one. Where the workers could not re-import the main script
+        (a script read from standard input) the rows run serially instead, with a
+        ``RuntimeWarning`` that says how to get the pool. An interrupt (Ctrl-C, a
+        notebook's stop button) ends the pool's workers at once. ``"serial"``: rows
+        one after the other in this process (numba kernels use all threads). Any other
+        executor (a thread or process pool, a Dask client's ``client.get_executor()``)
+        receives one task per row and is left running; each task uses one numba thread
+        and holds one row's arrays: sizing that executor to the memory is the caller's
+        job.
     method : str
         Solver method, one of :data:`kobold_lib.bellman.BELLMAN_METHODS`; warm starts
         need ``"gauss_seidel"`` (default) or ``"value_iteration"``.
@@ -755,7 +828,10 @@ def phase_diagram(
     cache_dir : str or Path, optional
         If given, results are read from / written to an ``.npz`` file there, named after
         the model and a hash of (model fingerprint, grid, method, tolerance, library
-        cache version). A changed model, grid or setting misses the cache.
+        cache version). A changed model, grid or setting misses the cache. A damaged
+        file (unreadable, truncated, or with the wrong key, arrays or shapes) is
+        recomputed, with one ``RuntimeWarning`` naming it, and replaced. Files are
+        written whole (a temporary file, renamed): an interrupted sweep leaves none.
     progress : bool, optional
         Show a tqdm progress bar over rows. Default: only when interactive (an IPython
         kernel or a terminal). Pass ``False`` in notebooks that are tested.
@@ -769,7 +845,10 @@ def phase_diagram(
     ------
     TypeError, ValueError
         For a bad model, grid, method, executor (including a ``"fork"`` process pool)
-        or a warm start with policy iteration.
+        or a warm start with policy iteration; ``ValueError`` also when not even one
+        row's arrays fit in the available memory (the message gives the bytes).
+    RuntimeError
+        When a worker of the default pool dies (e.g. ended by the operating system).
     """
     model = _check_model(model)
     betas = _check_grid(betas, "betas", _check_beta_value)
@@ -781,11 +860,10 @@ def phase_diagram(
     if warm_start and method == "policy_iteration":
         raise ValueError("warm_start=True needs method='gauss_seidel' or 'value_iteration'; pass warm_start=False")
     executor = _check_executor(executor)
-    # every row holds the arrays of one solve (the same check solve() makes per call)
-    _require_memory(
-        bellman_memory_bytes(model.n, method),
-        f"phase_diagram(method={method!r}) on a model of N={model.n} spins (2**{model.n} states)",
-    )
+    # every row holds the arrays of one solve and its warm start at once: one must fit
+    per_row = _row_memory_bytes(model.n, method)
+    what = f"phase_diagram(method={method!r}) on a model of N={model.n} spins (2**{model.n} states), one row"
+    require_memory(per_row, what)
     if progress is not None and not isinstance(progress, (bool, np.bool_)):
         raise TypeError(f"progress must be None, True or False, got {type(progress).__name__}")
     if progress is None:
@@ -798,9 +876,15 @@ def phase_diagram(
         key = _cache_key(model, betas, gammas, method, tol)
         path = _cache_path(Path(cache_dir), model, key)
         if path.exists():
-            arrays = _load_cache(path, key)
-            if arrays is not None:
+            arrays = _load_cache(path, key, betas.size, gammas.size)
+            if isinstance(arrays, dict):
                 return _diagram_from_arrays(arrays, from_cache=True)
+            warnings.warn(
+                f"phase_diagram: the cache file {str(path)!r} is damaged ({arrays}); "
+                "recomputing it and replacing the file",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
     rows = [None] * betas.size
     bar = None
@@ -809,6 +893,10 @@ def phase_diagram(
 
         bar = tqdm(total=betas.size, desc=f"phase diagram {model.name}", unit="row")
     try:
+        if executor is None and not _main_is_importable():
+            main = getattr(sys.modules.get("__main__"), "__file__", None)
+            warnings.warn(_SERIAL_FALLBACK.format(main=main), RuntimeWarning, stacklevel=2)
+            executor = "serial"
         if executor == "serial":
             for i, beta in enumerate(betas):
                 rows[i] = _row(model, float(beta), gammas, method, tol, bool(warm_start), None)
@@ -817,8 +905,9 @@ def phase_diagram(
         else:
             own = executor is None
             if own:
+                workers = workers_that_fit(per_row, min(os.cpu_count() or 1, betas.size), what)
                 executor = cf.ProcessPoolExecutor(
-                    max_workers=os.cpu_count() or 1,
+                    max_workers=workers,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_worker_init,
                 )
@@ -832,6 +921,22 @@ def phase_diagram(
                     rows[futures[future]] = future.result()
                     if bar is not None:
                         bar.update(1)
+            except cf.process.BrokenProcessPool as exc:
+                if own:
+                    _terminate(executor)
+                    own = False
+                raise RuntimeError(
+                    "phase_diagram: a worker process died before its row was done (the operating "
+                    "system may have ended it for lack of memory, or the worker could not import "
+                    "the main script). Run with executor='serial', or with fewer workers, or "
+                    "save the script to a file and guard the call with "
+                    "`if __name__ == \"__main__\":`"
+                ) from exc
+            except BaseException:
+                if own:  # an interrupt or a failure: no worker of ours may outlive the call
+                    _terminate(executor)
+                    own = False
+                raise
             finally:
                 if own:
                     executor.shutdown(wait=True, cancel_futures=True)

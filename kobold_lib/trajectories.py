@@ -30,7 +30,8 @@ import numpy as np
 from numba import prange, uint64
 
 from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
-from .bellman import _available_memory, _check_policy, _energy_scale, _energy_table, _format_bytes
+from ._memory import format_bytes, memory_limit
+from .bellman import _check_policy, _energy_scale, _energy_table
 from .ising import IsingModel
 from .ising import _check_model as _check_ising_model
 
@@ -211,9 +212,9 @@ def _run(model, beta, policy, starts, n_steps, seed, record, kobold, glauber, na
     n_runs = starts.size
     if record:
         nbytes = 8 * n_runs * (n_steps + 1)
-        if nbytes > min(_available_memory() // 2, 4 << 30):
+        if nbytes > min(memory_limit() // 2, 4 << 30):
             raise ValueError(
-                f"recording {n_runs} runs of n_steps={n_steps} needs {_format_bytes(nbytes)} "
+                f"recording {n_runs} runs of n_steps={n_steps} needs {format_bytes(nbytes)} "
                 f"({nbytes} bytes); use fewer steps or runs, or record=False"
             )
     E = _state_energies(model)
