@@ -3,6 +3,7 @@
 One module per idea, plain functions over NumPy arrays:
 
 - :mod:`kobold_lib.coins`: coin pools, entropy, temperature as a price, the exact engine.
+- :mod:`kobold_lib.maxent`: maximum entropy under linear constraints, through its convex dual.
 - :mod:`kobold_lib.ising`: Ising models and the book-wide state convention.
 - :mod:`kobold_lib.acceptance`: Glauber and Metropolis acceptance of a single flip.
 - :mod:`kobold_lib.policy`: policy matrices, absorbing states, tree depths, policy graphs.
@@ -24,6 +25,7 @@ Every public name of every module is importable from ``kobold_lib`` itself.
 """
 
 from .coins import *  # noqa: F401,F403
+from .maxent import *  # noqa: F401,F403
 from .ising import *  # noqa: F401,F403
 from .policy import *  # noqa: F401,F403
 from .acceptance import *  # noqa: F401,F403

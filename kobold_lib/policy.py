@@ -30,6 +30,7 @@ __all__ = [
     "tree_depth",
     "is_forest",
     "policy_graph",
+    "policy_roots",
     "chosen_flip_energy_changes",
 ]
 
@@ -219,6 +220,32 @@ def tree_depth(policy) -> np.ndarray:
     """
     policy, _ = _check_policy(policy)
     return _depths(_successors(policy))
+
+
+def policy_roots(policy) -> np.ndarray:
+    """For each state, the absorbing state it ends in when every chosen flip is accepted.
+
+    Parameters
+    ----------
+    policy : (2**N,) int array
+        0 = stop, ``k + 1`` = attempt to flip spin ``k``; must be a forest (every state
+        drains into a stopping state, as every optimal policy does).
+
+    Returns
+    -------
+    (2**N,) int64
+        The root of each state's tree: ``T^d`` applied to the state, with ``d`` the
+        largest tree depth. Stopping states are their own roots.
+    """
+    policy, _ = _check_policy(policy)
+    succ = _successors(policy)
+    depth = _depths(succ)
+    if np.any(depth < 0):
+        raise ValueError("policy must be a forest (no cycles); some states never reach a stop")
+    root = np.arange(policy.size, dtype=np.int64)
+    for _ in range(int(depth.max())):
+        root = succ[root]
+    return root
 
 
 def is_forest(policy) -> bool:

@@ -169,3 +169,20 @@ def test_optimal_policies_of_random_spin_glasses_are_forests(seed):
     np.testing.assert_allclose(solution.V[stops], 0.0, atol=1e-12)
     q = kl.q_values(model, beta, gamma, solution.V)
     assert np.all(q[stops, 1:] <= solution.tie_tolerance + 1e-12)
+
+
+def test_policy_roots_against_explicit_walks():
+    rng = np.random.default_rng(7)
+    model = kl.spin_glass(7, seed=3)
+    policy, _ = descent_policy(model)
+    roots = pol.policy_roots(policy)
+    for x in range(policy.size):
+        y = x
+        while policy[y] != 0:
+            y ^= 1 << (policy[y] - 1)
+        assert roots[x] == y
+    cyclic = random_policy(5, rng, stop_fraction=0.0)
+    cyclic[0] = 0
+    if not pol.is_forest(cyclic):
+        with pytest.raises(ValueError, match="forest"):
+            pol.policy_roots(cyclic)
