@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .acceptance import check_beta
-from .ising import IsingModel, _check_model, energies, magnetizations
+from ._validate import check_beta, check_model
+from .ising import IsingModel, energies, magnetizations
 
 __all__ = [
     "boltzmann_distribution",
@@ -50,7 +50,7 @@ def boltzmann_distribution(model: IsingModel, beta: float) -> np.ndarray:
     (2**N,) float64
         Probabilities summing to 1, indexed by state.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     w = _weights(energies(model), beta)
     return w / w.sum()
@@ -71,7 +71,7 @@ def log_partition_function(model: IsingModel, beta: float) -> float:
         ``ln Z``, computed as ``-beta E_min + ln sum_x exp(-beta (E(x) - E_min))`` so
         that it never overflows. The free energy is ``F = -ln Z / beta``.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     if np.isinf(beta):
         raise ValueError("beta must be finite for log_partition_function, got inf")
@@ -127,7 +127,7 @@ def thermal_averages(model: IsingModel, beta: float) -> ThermalAverages:
     -------
     ThermalAverages
     """
-    model = _check_model(model)
+    model = check_model(model)
     pi = boltzmann_distribution(model, beta)
     e = energies(model)
     m = magnetizations(model)

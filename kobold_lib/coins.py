@@ -21,6 +21,8 @@ import numba
 import numpy as np
 from scipy import optimize, special
 
+from ._validate import check_count
+
 __all__ = [
     "entropy_bits",
     "price",
@@ -56,15 +58,6 @@ def _check_probability(p, name: str, open_interval: bool = True) -> np.ndarray:
     if not open_interval and (np.any(p < 0.0) or np.any(p > 1.0)):
         raise ValueError(f"{name} must be a probability in [0, 1], got {p}")
     return p
-
-
-def _check_count(value, name: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
 
 
 def _check_eps(eps) -> float:
@@ -212,8 +205,8 @@ def entropy_bound_work(n_hot, n_cold, p_hot, p_cold):
     float
         Work in heads (real-valued; the exact engine's integer optimum approaches it).
     """
-    n_hot = _check_count(n_hot, "n_hot")
-    n_cold = _check_count(n_cold, "n_cold")
+    n_hot = check_count(n_hot, "n_hot")
+    n_cold = check_count(n_cold, "n_cold")
     if n_hot + n_cold == 0:
         raise ValueError("n_hot + n_cold must be positive")
     p_hot = float(_check_probability(p_hot, "p_hot"))
@@ -347,7 +340,7 @@ def _engine_tables(n_h, n_c, p_h, p_c):
     mass = np.empty(size)
     mass_below = np.empty(size)
     log_count_above = np.empty(n_sectors)
-    for i in numba.prange(n_sectors):
+    for i in range(n_sectors):  # serial: the sectors are cheap, a parallel region would cost more
         k = k_bottom + i
         top = tops[i]
         a_hi = min(n_h, k)
@@ -421,9 +414,9 @@ def _engine_log_failure(tables, n, work):
 
 
 def _engine_inputs(n_hot, n_cold, work, p_hot, p_cold):
-    n_hot = _check_count(n_hot, "n_hot")
-    n_cold = _check_count(n_cold, "n_cold")
-    work = _check_count(work, "work")
+    n_hot = check_count(n_hot, "n_hot")
+    n_cold = check_count(n_cold, "n_cold")
+    work = check_count(work, "work")
     if n_hot + n_cold == 0:
         raise ValueError("n_hot + n_cold must be positive")
     p_hot = float(_check_probability(p_hot, "p_hot"))

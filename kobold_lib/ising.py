@@ -27,6 +27,8 @@ import numba
 import numpy as np
 
 from ._memory import physical_memory, require_memory
+from ._tables import energy_table
+from ._validate import check_model
 
 __all__ = [
     "IsingModel",
@@ -37,14 +39,12 @@ __all__ = [
     "zener",
     "from_couplings",
     "spins_of_state",
-    "state_of_spins",
     "energy_of_spins",
     "energies",
     "flip_energy_changes",
     "magnetizations",
     "MAX_SPINS",
     "MEMORY_BUDGET_BYTES",
-    "check_table_memory",
 ]
 
 #: Largest number of spins any model may have: state indices must fit in int64 and
@@ -57,25 +57,6 @@ MAX_SPINS = 40
 #: machine's physical memory. Whatever the cap, an allocation must also fit in the memory
 #: the operating system says is available now.
 MEMORY_BUDGET_BYTES = physical_memory()
-
-
-def check_table_memory(n_bytes: int, what: str) -> None:
-    """Refuse (``ValueError``) to build a table of ``n_bytes`` that does not fit in memory.
-
-    Parameters
-    ----------
-    n_bytes : int
-        Size of the table(s) about to be allocated, in bytes.
-    what : str
-        What is being built, for the message (e.g. ``"energies of torus(6), N=36"``).
-
-    Raises
-    ------
-    ValueError
-        If ``n_bytes`` exceeds the available memory or :data:`MEMORY_BUDGET_BYTES`
-        (both read at call time, so a user may lower or raise the cap).
-    """
-    require_memory(n_bytes, what, "use a smaller model")
 
 
 @dataclass(frozen=True, eq=False)
@@ -285,18 +266,6 @@ def spins_of_state(state, n: int) -> np.ndarray:
     return (2 * bits - 1).astype(np.int8)
 
 
-def state_of_spins(spins) -> np.ndarray | int:
-    """State index of spins ``(..., N)`` in ``{-1, +1}`` (inverse of :func:`spins_of_state`)."""
-    spins = np.asarray(spins)
-    if spins.shape[-1] > MAX_SPINS:
-        raise ValueError(f"at most {MAX_SPINS} spins, got {spins.shape[-1]}")
-    if not np.all(np.isin(spins, (-1, 1))):
-        raise ValueError("spins must be -1 or +1")
-    bits = (spins > 0).astype(np.int64)
-    state = (bits << np.arange(spins.shape[-1], dtype=np.int64)).sum(axis=-1)
-    return int(state) if np.ndim(state) == 0 else state
-
-
 def energy_of_spins(model: IsingModel, spins) -> np.ndarray | float:
     """Energy of spin configuration(s) ``(..., N)`` by direct ``O(N^2)`` evaluation.
 
@@ -314,52 +283,6 @@ def energy_of_spins(model: IsingModel, spins) -> np.ndarray | float:
 # ---------------------------------------------------------------------------------------
 # Tables over the whole state space
 # ---------------------------------------------------------------------------------------
-
-
-def _check_model(model) -> IsingModel:
-    if not isinstance(model, IsingModel):
-        raise TypeError(
-            f"model must be an IsingModel (build one with ring, torus, ...), got "
-            f"{type(model).__name__}"
-        )
-    return model
-
-
-@numba.njit(cache=True)
-def _energies_kernel(J, h):
-    """Energies of all ``2**N`` states in ``O(2**N)`` additions.
-
-    Adding spin ``k`` (bit ``k`` going from 0 to 1) to a state ``x < 2**k`` changes the
-    energy by ``-2 f_k(x)``, where ``f_k(x) = h_k + sum_j J_kj s_j`` is the local field
-    on spin ``k`` (spins above ``k`` are all down). The fields ``f_k(x)`` for
-    ``x < 2**k`` are built the same way, one bit at a time. Every entry is the end of a
-    chain of at most ``N`` additions, so rounding errors do not pile up along the table.
-    """
-    n = h.shape[0]
-    n_states = 1 << n
-    out = np.empty(n_states)
-    e0 = 0.0
-    for i in range(n):
-        e0 += h[i]  # s_i = -1 contributes -h_i * s_i = +h_i
-        for j in range(i + 1, n):
-            e0 -= J[i, j]  # s_i s_j = +1
-    out[0] = e0
-    field = np.empty(max(1, n_states >> 1))
-    for k in range(n):
-        size = 1 << k
-        f0 = h[k]
-        for j in range(n):
-            if j != k:
-                f0 -= J[k, j]
-        field[0] = f0
-        for m in range(k):
-            step = 2.0 * J[k, m]
-            half = 1 << m
-            for x in range(half, 2 * half):
-                field[x] = field[x - half] + step
-        for x in range(size):
-            out[size + x] = out[x] - 2.0 * field[x]
-    return out
 
 
 @numba.njit(cache=True)
@@ -400,24 +323,26 @@ def energies(model: IsingModel) -> np.ndarray:
 
     Notes
     -----
-    Jitted and incremental: each state's energy is that of a state with one spin fewer
-    up, plus the cost of raising that spin, and the local fields needed are built the
-    same way. That is ``O(2**N)`` additions, against ``O(2**N N**2)`` for evaluating the
-    definition state by state; ``N = 24`` (16.8 million states) takes a fraction of a
-    second (see ``benchmarks/energies.py``).
+    Jitted, parallel and blocked (the same table the Bellman solver builds): with the
+    lowest ``b = min(N, 12)`` spins ``L`` and the others ``H`` of a state,
+    ``E = E_low(L) + E_high(H) - sum_{j<b} s_j(L) g_j(H)``, where ``g_j(H)`` is the field
+    the high spins put on low spin ``j``. Each block of ``2**b`` states costs ``O(2**b b)``
+    additions, against ``O(2**N N**2)`` for evaluating the definition state by state, and
+    no entry is the end of a long chain of additions (no drift); ``N = 24`` (16.8 million
+    states) takes a fraction of a second (see ``benchmarks/energies.py``).
 
     Raises
     ------
     TypeError
         If ``model`` is not an :class:`IsingModel`.
     ValueError
-        If the table (``8 * 2**N`` bytes plus a half-size scratch table) would exceed
-        :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes it needs.
+        If the table (``8 * 2**N`` bytes) does not fit in the available memory (capped
+        by :data:`MEMORY_BUDGET_BYTES`); the message says how many bytes it needs.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(12 * (1 << n), f"energies of {model.name} (N={n}, 2**{n} states)")
-    return _energies_kernel(np.ascontiguousarray(model.J), np.ascontiguousarray(model.h))
+    require_memory(8 * (1 << n), f"energies of {model.name} (N={n}, 2**{n} states)", "use a smaller model")
+    return energy_table(model)
 
 
 def flip_energy_changes(model: IsingModel) -> np.ndarray:
@@ -443,10 +368,9 @@ def flip_energy_changes(model: IsingModel) -> np.ndarray:
         If the tables (``8 * 2**N * (N + 1)`` bytes and a little scratch) would exceed
         :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes they need.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(
-        8 * (1 << n) * (n + 1) + 4 * (1 << n),
+    require_memory(8 * (1 << n) * (n + 1) + 4 * (1 << n),
         f"flip_energy_changes of {model.name} (N={n}, a 2**{n} x {n} table)",
     )
     return _flip_energy_changes_kernel(energies(model), n)
@@ -471,7 +395,7 @@ def magnetizations(model: IsingModel) -> np.ndarray:
     ValueError
         If the table would exceed :data:`MEMORY_BUDGET_BYTES`.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(8 * (1 << n), f"magnetizations of {model.name} (N={n})")
+    require_memory(8 * (1 << n), f"magnetizations of {model.name} (N={n})")
     return _magnetizations_kernel(n)

@@ -9,7 +9,8 @@ import numpy as np
 
 from .boltzmann import boltzmann_distribution
 from .dynamics import monte_carlo
-from .ising import IsingModel, _check_model, energies
+from ._validate import check_model
+from .ising import IsingModel, energies
 from .landscape import energy_levels
 
 __all__ = ["exact_energy_histogram", "plot_trace_and_histogram"]
@@ -39,7 +40,7 @@ def exact_energy_histogram(model: IsingModel, beta: float, bins: int = 40):
     probability : (B,) float64
         Equilibrium probability of each bin; sums to 1.
     """
-    model = _check_model(model)
+    model = check_model(model)
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
         raise ValueError(f"bins must be a positive integer, got {bins!r}")
     e = energies(model)
@@ -95,7 +96,7 @@ def plot_trace_and_histogram(
     """
     import matplotlib.pyplot as plt
 
-    model = _check_model(model)
+    model = check_model(model)
     if isinstance(n_sweeps, bool) or not isinstance(n_sweeps, (int, np.integer)) or n_sweeps < 2:
         raise ValueError(f"n_sweeps must be an integer >= 2, got {n_sweeps!r}")
     if burn_in is None:

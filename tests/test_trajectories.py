@@ -150,7 +150,7 @@ def test_results_depend_on_the_seed_only():
 @pytest.mark.parametrize(
     "call, exc, match",
     [
-        (lambda m, p: kl.kobold_traces(m, 1.0, p, [0], 0, 1), ValueError, "n_steps must be in"),
+        (lambda m, p: kl.kobold_traces(m, 1.0, p, [0], 0, 1), ValueError, "n_steps must be >= 1"),
         (lambda m, p: kl.kobold_traces(m, 1.0, p, [0], 1.5, 1), TypeError, "n_steps must be"),
         (lambda m, p: kl.kobold_traces(m, 1.0, p, [16], 5, 1), ValueError, "starts must be state indices"),
         (lambda m, p: kl.kobold_traces(m, 1.0, p, [0.5], 5, 1), TypeError, "starts must hold integer"),
