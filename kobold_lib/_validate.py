@@ -117,3 +117,23 @@ def check_policy(policy, n: int | None = None, dtype=np.int8) -> tuple[np.ndarra
     if policy.min() < 0 or policy.max() > n:
         raise ValueError(f"policy actions must be in [0, N] = [0, {n}], got range [{policy.min()}, {policy.max()}]")
     return np.ascontiguousarray(policy, dtype=dtype), n
+
+
+def check_grid(values, name: str, allowed: str, ok) -> np.ndarray:
+    """A non-empty 1-D sequence of real numbers, each with ``ok(value)`` true (read-only float64).
+
+    ``allowed`` describes the range for the message (``"[0, inf] (inverse temperature)"``).
+    """
+    arr = np.asarray(values)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got shape {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr) or arr.dtype == bool:
+        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
+    arr = np.array(arr, dtype=np.float64)
+    for v in arr:
+        if not ok(float(v)):
+            raise ValueError(f"{name} must be in {allowed}, got {float(v)}")
+    arr.setflags(write=False)
+    return arr

@@ -49,7 +49,7 @@ from ._memory import require_memory
 from ._pool import check_executor, interactive, run_tasks
 from ._sweeps import classify, evaluate, solve_tables
 from ._tables import Tables, ThreadsFor, energy_scale
-from ._validate import check_beta, check_bool, check_choice, check_gamma, check_model, check_tol
+from ._validate import check_beta, check_bool, check_choice, check_gamma, check_grid, check_model, check_tol
 from .bellman import BELLMAN_METHODS, TIE_RTOL, bellman_memory_bytes, solve
 from .ising import IsingModel
 from .policy import tree_depth
@@ -62,7 +62,6 @@ __all__ = [
     "phase_diagram",
     "book_grid",
     "PHASE_STATISTICS",
-    "PHASES_CACHE_VERSION",
     "DE_RTOL",
 ]
 
@@ -352,31 +351,6 @@ class PhaseDiagram:
         return out
 
 
-def _check_grid(values, name: str, check) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got shape {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr) or arr.dtype == bool:
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    arr = np.array(arr, dtype=np.float64)
-    for v in arr:
-        check(float(v))
-    arr.setflags(write=False)
-    return arr
-
-
-def _check_gamma_value(g: float) -> None:
-    if not (0.0 < g < 1.0):
-        raise ValueError(f"gammas must be in (0, 1) (discount per attempt), got {g}")
-
-
-def _check_beta_value(b: float) -> None:
-    if math.isnan(b) or b < 0.0:
-        raise ValueError(f"betas must be in [0, inf] (inverse temperature), got {b}")
-
-
 def _row(model: IsingModel, beta: float, gammas: np.ndarray, method: str, tol, warm_start: bool, threads) -> dict:
     """One row of the grid: every gamma at one beta, in ascending gamma, warm-started.
 
@@ -446,9 +420,8 @@ def book_grid(n_beta: int = 32, n_gamma: int = 32) -> tuple[np.ndarray, np.ndarr
 
 
 def _cache_file(cache_dir, model: IsingModel, betas, gammas, method: str, tol: float):
-    parts = (f"kobold_lib.phases v{PHASES_CACHE_VERSION}", model.fingerprint, model.n, method,
-             repr(float(tol)), repr(TIE_RTOL), repr(DE_RTOL))
-    key = cache_key(parts, (betas, gammas))
+    version = f"kobold_lib.phases v{PHASES_CACHE_VERSION}"
+    key = cache_key((version, model.fingerprint, model.n, method, repr(float(tol)), repr(TIE_RTOL), repr(DE_RTOL)), (betas, gammas))
     return cache_path(cache_dir, model.name, key), key
 
 
@@ -486,9 +459,7 @@ def _diagram_from_arrays(arrays: dict, from_cache: bool) -> PhaseDiagram:
 
 
 def _row_memory_bytes(n: int, method: str) -> int:
-    """Bytes one row of a sweep holds at once: a solve's arrays (:func:`bellman_memory_bytes`),
-    the warm start and the previous point's values and policy (17 bytes per state), and
-    the work arrays of the tree depths (24 bytes per state)."""
+    """Bytes one row holds at once: a solve's arrays, warm start and previous point (17), depths (24)."""
     return bellman_memory_bytes(n, method) + (41 << n)
 
 
@@ -568,8 +539,8 @@ def phase_diagram(
         When a worker of the default pool dies (e.g. ended by the operating system).
     """
     model = check_model(model)
-    betas = _check_grid(betas, "betas", _check_beta_value)
-    gammas = _check_grid(gammas, "gammas", _check_gamma_value)
+    betas = check_grid(betas, "betas", "[0, inf] (inverse temperature)", lambda b: not math.isnan(b) and b >= 0.0)
+    gammas = check_grid(gammas, "gammas", "(0, 1) (discount per attempt)", lambda g: 0.0 < g < 1.0)
     method = check_choice(method, "method", BELLMAN_METHODS)
     tol = check_tol(tol, energy_scale(model))
     warm_start = check_bool(warm_start, "warm_start")

@@ -30,15 +30,12 @@ import numpy as np
 from numba import prange, uint64
 
 from ._memory import require_memory
-from ._rules import RULES, acceptance_scalar, check_rule
+from ._rules import acceptance_scalar, check_rule
 from ._tables import energy_scale, energy_table
 from ._validate import check_beta, check_bool, check_count, check_model, check_policy
 from .ising import IsingModel
 
-__all__ = ["EnergyTraces", "kobold_traces", "monte_carlo_traces", "TRACE_RULES"]
-
-#: Acceptance rules of :func:`monte_carlo_traces` (the library's :data:`~kobold_lib.kinetics.RULES`).
-TRACE_RULES = RULES
+__all__ = ["EnergyTraces", "kobold_traces", "monte_carlo_traces"]
 
 #: Relative tolerance (times the energy scale) for "this state is a ground state".
 _GROUND_RTOL = 1e-9

@@ -270,7 +270,8 @@ def test_cache_roundtrip_and_misses(tmp_path):
     assert len(list(tmp_path.glob("*.npz"))) == 4
     # a damaged file is recomputed (and rewritten)
     files[0].write_bytes(b"not an npz file")
-    repaired = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
+    with pytest.warns(RuntimeWarning, match="damaged"):
+        repaired = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
     assert not repaired.from_cache
     _assert_same(fresh, repaired)
     assert kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False).from_cache

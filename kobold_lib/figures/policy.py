@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_policy
-from .ising import IsingModel, energies
-from .policy import chosen_flip_energy_changes, policy_roots, successors, tree_depth
+from .._validate import check_policy
+from ..ising import IsingModel, energies
+from ..policy import chosen_flip_energy_changes, policy_roots, successors, tree_depth
 
 __all__ = ["forest_layout", "draw_policy_forest", "MAX_DRAWN_STATES"]
 
