@@ -83,17 +83,22 @@ def check_tol(tol, scale: float) -> float:
     return tol
 
 
+def check_table(values, name: str, shape: tuple, shape_text: str) -> np.ndarray:
+    """A finite real array of the given shape (``shape_text`` names it, e.g. ``"(2**N,)"``), float64."""
+    values = np.asarray(values)
+    if values.shape != shape:
+        raise ValueError(f"{name} must have shape {shape_text} = {shape}, got {values.shape}")
+    if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
+        raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} must be finite (no NaN or inf)")
+    return values
+
+
 def check_values(V, n: int) -> np.ndarray:
     """A finite value function over the ``2**n`` states, (2**n,) float64."""
-    V = np.asarray(V)
-    if V.shape != (1 << n,):
-        raise ValueError(f"V must have shape (2**N,) = ({1 << n},), got {V.shape}")
-    if not np.issubdtype(V.dtype, np.number) or np.iscomplexobj(V):
-        raise TypeError(f"V must hold real numbers, got dtype {V.dtype}")
-    V = np.ascontiguousarray(V, dtype=np.float64)
-    if not np.all(np.isfinite(V)):
-        raise ValueError("V must be finite (no NaN or inf)")
-    return V
+    return check_table(V, "V", (1 << n,), "(2**N,)")
 
 
 def check_policy(policy, n: int | None = None, dtype=np.int8) -> tuple[np.ndarray, int]:

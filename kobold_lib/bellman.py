@@ -297,11 +297,9 @@ def q_values(model: IsingModel, beta, gamma, V, form: str = "retry") -> np.ndarr
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     V : (2**N,) array_like
         Values (energy units), e.g. ``solve(...).V``.
     form : str
@@ -340,7 +338,7 @@ def evaluate_policy(model: IsingModel, beta, gamma, policy) -> np.ndarray:
     Parameters
     ----------
     policy : (2**N,) int array
-        0 = stop, ``k + 1`` = attempt to flip spin ``k``.
+        Any deterministic policy (0 = stop, ``k + 1`` = attempt to flip spin ``k``).
 
     Returns
     -------

@@ -60,6 +60,15 @@ def _check_probability(p, name: str, open_interval: bool = True) -> np.ndarray:
     return p
 
 
+def _check_pools(n_hot, n_cold, p_hot, p_cold):
+    """Two pools: coin counts (not both zero) and head probabilities in (0, 1)."""
+    n_hot = check_count(n_hot, "n_hot")
+    n_cold = check_count(n_cold, "n_cold")
+    if n_hot + n_cold == 0:
+        raise ValueError("n_hot + n_cold must be positive")
+    return n_hot, n_cold, float(_check_probability(p_hot, "p_hot")), float(_check_probability(p_cold, "p_cold"))
+
+
 def _check_eps(eps) -> float:
     if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
         raise TypeError(f"eps must be a real number, got {type(eps).__name__}")
@@ -205,12 +214,7 @@ def entropy_bound_work(n_hot, n_cold, p_hot, p_cold):
     float
         Work in heads (real-valued; the exact engine's integer optimum approaches it).
     """
-    n_hot = check_count(n_hot, "n_hot")
-    n_cold = check_count(n_cold, "n_cold")
-    if n_hot + n_cold == 0:
-        raise ValueError("n_hot + n_cold must be positive")
-    p_hot = float(_check_probability(p_hot, "p_hot"))
-    p_cold = float(_check_probability(p_cold, "p_cold"))
+    n_hot, n_cold, p_hot, p_cold = _check_pools(n_hot, n_cold, p_hot, p_cold)
     n = n_hot + n_cold
     k = n_hot * p_hot + n_cold * p_cold
     s0 = n_hot * entropy_bits(p_hot) + n_cold * entropy_bits(p_cold)
@@ -414,13 +418,8 @@ def _engine_log_failure(tables, n, work):
 
 
 def _engine_inputs(n_hot, n_cold, work, p_hot, p_cold):
-    n_hot = check_count(n_hot, "n_hot")
-    n_cold = check_count(n_cold, "n_cold")
+    n_hot, n_cold, p_hot, p_cold = _check_pools(n_hot, n_cold, p_hot, p_cold)
     work = check_count(work, "work")
-    if n_hot + n_cold == 0:
-        raise ValueError("n_hot + n_cold must be positive")
-    p_hot = float(_check_probability(p_hot, "p_hot"))
-    p_cold = float(_check_probability(p_cold, "p_cold"))
     # the kernel assumes hot configurations are the more probable ones (r >= 1);
     # the problem is symmetric under swapping the names of the pools
     if p_hot * (1 - p_cold) < p_cold * (1 - p_hot):

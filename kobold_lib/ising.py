@@ -44,7 +44,6 @@ __all__ = [
     "flip_energy_changes",
     "magnetizations",
     "MAX_SPINS",
-    "MEMORY_BUDGET_BYTES",
 ]
 
 #: Largest number of spins any model may have: state indices must fit in int64 and
@@ -377,11 +376,7 @@ def flip_energy_changes(model: IsingModel) -> np.ndarray:
 
 
 def magnetizations(model: IsingModel) -> np.ndarray:
-    """Total magnetisation ``M(x) = sum_i s_i`` of every state.
-
-    Parameters
-    ----------
-    model : IsingModel
+    """Total magnetisation ``M(x) = sum_i s_i`` of every state of ``model``.
 
     Returns
     -------

@@ -52,7 +52,7 @@ import numpy as np
 from ._memory import require_memory
 from ._sweeps import evaluate
 from ._tables import Tables, energy_scale
-from ._validate import check_beta, check_count, check_gamma, check_model, check_real
+from ._validate import check_beta, check_count, check_gamma, check_model, check_real, check_table
 from .acceptance import glauber_acceptance
 from .bellman import TIE_RTOL, BellmanSolution, q_values, solve
 from .ising import IsingModel, flip_energy_changes
@@ -195,15 +195,7 @@ def _check_learning_model(model) -> IsingModel:
 
 
 def _check_q(Q, n: int) -> np.ndarray:
-    Q = np.asarray(Q)
-    if Q.shape != (1 << n, n + 1):
-        raise ValueError(f"Q must have shape (2**N, N + 1) = ({1 << n}, {n + 1}), got {Q.shape}")
-    if not np.issubdtype(Q.dtype, np.number) or np.iscomplexobj(Q):
-        raise TypeError(f"Q must hold real numbers, got dtype {Q.dtype}")
-    Q = np.asarray(Q, dtype=np.float64)
-    if not np.all(np.isfinite(Q)):
-        raise ValueError("Q must be finite (no NaN or inf)")
-    return Q
+    return check_table(Q, "Q", (1 << n, n + 1), "(2**N, N + 1)")
 
 
 # --------------------------------------------------------------------------- tables
@@ -306,11 +298,9 @@ def one_step_to_retry(model: IsingModel, beta, gamma, Q) -> np.ndarray:
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     Q : (2**N, N + 1) array_like
         One-step action values (energy units); column 0 is stop.
 
@@ -344,13 +334,11 @@ def optimal_action_mask(model: IsingModel, beta, gamma, V, tol=None) -> np.ndarr
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     V : (2**N,) array_like
-        Optimal values, e.g. ``bellman.solve(model, beta, gamma).V``.
+        The optimal values, e.g. ``solve(model, beta, gamma).V`` (energy units).
     tol : float, optional
         Absolute tolerance, energy units. Default ``1e-9 * scale`` (``scale`` bounds
         ``|E|``): far above the rounding of the exact solution.

@@ -192,11 +192,9 @@ def policy_statistics(model: IsingModel, beta, gamma, solution=None, *, method: 
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     solution : BellmanSolution, optional
         A solution of this model at this ``(beta, gamma)`` (to skip the solve).
     method, tol
@@ -233,11 +231,9 @@ def wise_fraction(model: IsingModel, beta, gamma, *, among: str = "all", method:
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     among : {"all", "acting"}
         Denominator: all ``2**N`` states (default), or the states where the kobold acts.
     method, tol

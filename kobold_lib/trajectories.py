@@ -199,16 +199,8 @@ def _run(model, beta, policy, starts, n_steps, seed, record, kobold, glauber, na
     final_energies = E[finals]
     for arr in (traces, hits, finals, final_energies):
         arr.setflags(write=False)
-    return EnergyTraces(
-        energies=traces,
-        hitting_times=hits,
-        final_states=finals,
-        final_energies=final_energies,
-        e_min=e_min,
-        dynamics=name,
-        beta=beta,
-        n_steps=n_steps,
-    )
+    # the fields in their order: energies, hitting_times, final_states, final_energies, ...
+    return EnergyTraces(traces, hits, finals, final_energies, e_min, name, beta, n_steps)
 
 
 # ------------------------------------------------------------------------ public

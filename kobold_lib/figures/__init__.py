@@ -11,6 +11,7 @@
 Every name is also importable from ``kobold_lib`` itself.
 """
 
+from . import coins, phases, policy, thermal
 from .coins import plot_efficiency, plot_entropy_tangent, plot_typical_set
 from .phases import (
     DYNAMICS_COLORS,
@@ -24,19 +25,4 @@ from .phases import (
 from .policy import MAX_DRAWN_STATES, draw_policy_forest, forest_layout
 from .thermal import plot_trace_and_histogram
 
-__all__ = [
-    "plot_typical_set",
-    "plot_entropy_tangent",
-    "plot_efficiency",
-    "plot_trace_and_histogram",
-    "forest_layout",
-    "draw_policy_forest",
-    "MAX_DRAWN_STATES",
-    "plot_sorted_values",
-    "plot_mean_values",
-    "plot_phase_diagram",
-    "plot_policy_point",
-    "plot_energy_traces",
-    "plot_hitting_times",
-    "DYNAMICS_COLORS",
-]
+__all__ = [*coins.__all__, *thermal.__all__, *policy.__all__, *phases.__all__]
