@@ -27,6 +27,7 @@ import numba
 
 from ._memory import workers_that_fit
 
+
 def interactive() -> bool:
     """Whether a progress bar is wanted by default: an IPython kernel or a terminal."""
     if "ipykernel" in sys.modules:
@@ -75,6 +76,9 @@ def main_is_importable() -> bool:
     path = getattr(main, "__file__", None)
     if path is None:
         return True  # interactive session, python -c, a notebook: nothing to re-run
+    original = multiprocessing.process.ORIGINAL_DIR  # where spawn looks for a relative path
+    if not os.path.isabs(path) and original is not None:
+        path = os.path.join(original, path)
     return os.path.isfile(path)
 
 
