@@ -12,6 +12,16 @@ from filelock import FileLock
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
+# numba's on-disk cache is not safe when several processes compile the same function for
+# the first time at once: a gufunc cached by two pytest-xdist workers at the same moment
+# (quantecon's, at import) once left a file that crashed every worker that loaded it, and
+# the run collected nothing. So each worker (and the notebook kernels and subprocesses it
+# starts, which inherit its environment) compiles into a cache folder of its own. This runs
+# before any test module imports numba. A NUMBA_CACHE_DIR set by the user is kept.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if _WORKER and "NUMBA_CACHE_DIR" not in os.environ:
+    os.environ["NUMBA_CACHE_DIR"] = str(ROOT / "_build" / "numba-cache" / _WORKER)
+
 
 @pytest.fixture(scope="session")
 def root() -> pathlib.Path:

@@ -119,23 +119,6 @@ def test_transition_matrix_rows_and_entries():
     assert Pm[x, t] == pytest.approx(kl.metropolis_acceptance(energy[t] - energy[x], beta))
 
 
-def test_policy_graph_attributes_and_restriction():
-    model = kl.ring(4)
-    policy, energy = descent_policy(model)
-    graph = pol.policy_graph(policy, model)
-    assert graph.number_of_nodes() == 16
-    assert graph.number_of_edges() == int(np.count_nonzero(policy))
-    for x, data in graph.nodes(data=True):
-        assert data["energy"] == pytest.approx(energy[x])
-        assert data["absorbing"] == (policy[x] == 0)
-    for x, t, data in graph.edges(data=True):
-        assert t == x ^ (1 << data["spin"])
-        assert data["dE"] == pytest.approx(energy[t] - energy[x])
-    sub = pol.policy_graph(policy, states=[5])
-    assert 5 in sub and all(sub.nodes[x]["depth"] >= 0 for x in sub)
-    assert sub.number_of_nodes() == pol.tree_depth(policy)[5] + 1
-
-
 def test_bad_policies_are_rejected():
     with pytest.raises(ValueError, match="length 2\\*\\*N"):
         pol.tree_depth(np.zeros(6, dtype=int))
@@ -169,3 +152,20 @@ def test_optimal_policies_of_random_spin_glasses_are_forests(seed):
     np.testing.assert_allclose(solution.V[stops], 0.0, atol=1e-12)
     q = kl.q_values(model, beta, gamma, solution.V)
     assert np.all(q[stops, 1:] <= solution.tie_tolerance + 1e-12)
+
+
+def test_policy_roots_against_explicit_walks():
+    rng = np.random.default_rng(7)
+    model = kl.spin_glass(7, seed=3)
+    policy, _ = descent_policy(model)
+    roots = pol.policy_roots(policy)
+    for x in range(policy.size):
+        y = x
+        while policy[y] != 0:
+            y ^= 1 << (policy[y] - 1)
+        assert roots[x] == y
+    cyclic = random_policy(5, rng, stop_fraction=0.0)
+    cyclic[0] = 0
+    if not pol.is_forest(cyclic):
+        with pytest.raises(ValueError, match="forest"):
+            pol.policy_roots(cyclic)

@@ -7,9 +7,5 @@
 #   bash tools/assignments.sh --check    # only check the grading specifications
 # Then run nbgrader from course/ (see instructors.md, "Grading with nbgrader").
 set -euo pipefail
-cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null || PYTHON=python3
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+source "$(dirname "$0")/setup.sh"
 .venv/bin/python tools/course.py "$@"

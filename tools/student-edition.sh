@@ -6,9 +6,5 @@
 # Installs what it needs into .venv first. Usage (from the repository root):
 #   bash tools/student-edition.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-PYTHON=${PYTHON:-python3.11}
-command -v "$PYTHON" >/dev/null || PYTHON=python3
-[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+source "$(dirname "$0")/setup.sh"
 .venv/bin/python tools/student_edition.py chapters student_edition

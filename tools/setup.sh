@@ -1,0 +1,9 @@
+# Shared setup for every command in tools/: sourced, not run. From the repository root it
+# makes .venv (Python 3.11 where available) and installs requirements.txt and the library
+# (pip install -e .) into it; pip skips what is already installed, so a second run is quick.
+# Usage, at the top of a tools/*.sh script:  source "$(dirname "$0")/setup.sh"
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
