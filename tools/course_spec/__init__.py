@@ -83,6 +83,7 @@ CHAPTERS = (
     "phase_diagrams",
     "learning_kobold",
     "kobolds_at_scale",
+    "what_the_kobold_knows",
 )
 
 

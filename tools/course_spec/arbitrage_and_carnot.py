@@ -36,11 +36,11 @@ EXERCISES = {
         auto=1, manual=1,
         params={"n_h": [500, 2000, 5000], "p_h": [0.15, 0.25, 0.3]},
         edits=(("nh_small, nc_huge = 1000, 10**8", "nh_small, nc_huge = P['n_h'], 10**8"),
-               ("w = entropy_bound_work(nh_small, nc_huge, p_hot, p_cold)",
-                "p_hot = P['p_h']\ndH = entropy_bits(p_hot) - entropy_bits(p_cold)\n"
+               ("w = kl.entropy_bound_work(nh_small, nc_huge, p_hot, p_cold)",
+                "p_hot = P['p_h']\ndH = kl.entropy_bits(p_hot) - kl.entropy_bits(p_cold)\n"
                 "eta_big_cold = 1 - dH / (beta_c * (p_hot - p_cold))\n"
-                "eta_c = carnot_efficiency(p_hot, p_cold)\n"
-                "w = entropy_bound_work(nh_small, nc_huge, p_hot, p_cold)")),
+                "eta_c = kl.carnot_efficiency(p_hot, p_cold)\n"
+                "w = kl.entropy_bound_work(nh_small, nc_huge, p_hot, p_cold)")),
         task="""Use your own hot pool of `P["n_h"]` coins with bias `P["p_h"]`, and the cold pool
         $p_c = 0.1$ of $10^8$ coins. Put the work from `entropy_bound_work` in `ex2_w`, your
         formula's work in `ex2_w_formula` and the formula's efficiency in `ex2_eta`.""",

@@ -56,15 +56,16 @@ EXERCISES = {
         edits=(("for beta, gamma in ((0.5, 0.9), (1.0, 0.99), (2.0, 0.7)):",
                 "for beta, gamma in (tuple(P['beta_gamma']),):"),),
         task="""At your own `(beta, gamma) = P["beta_gamma"]`, put the depth of the deepest tree
-        and the number of value-iteration sweeps for the four models of `MODELS` (in their
-        order) in `ex3_depths` and `ex3_sweeps` (four ints each).""",
+        of the library's optimal policy and the number of sweeps your `value_iteration_numpy`
+        needs, for the four models of `MODELS` (in their order), in `ex3_depths` and
+        `ex3_sweeps` (four ints each).""",
         result="""
         beta, gamma = P["beta_gamma"]
         ex3_depths, ex3_sweeps = [], []
         for model in MODELS.values():
             sol = kl.solve(model, beta, gamma, "value_iteration")
             ex3_depths.append(int(kl.tree_depth(sol.policy).max()))
-            ex3_sweeps.append(int(sol.iterations))
+            ex3_sweeps.append(int(value_iteration_numpy(model, beta, gamma)[1]))
         """,
         visible="""
         assert len(ex3_depths) == 4 and len(ex3_sweeps) == 4
@@ -148,5 +149,59 @@ EXERCISES = {
             assert list(_counts) == _ref, f"beta = {_b}, gamma = {_g}: {list(_counts)} against {_ref}"
         """,
         wrong="ex5_counts = {k: [c + 1 for c in v] for k, v in ex5_counts.items()}",
+    ),
+    "bellman_ex6": Exercise(
+        auto=2, manual=1,
+        params={"beta_gamma": [[0.5, 0.9], [2.0, 0.95], [1.0, 0.8], [0.7, 0.99]]},
+        edits=(("def gauss_seidel_numpy(", "beta_ex6, gamma_ex6 = P['beta_gamma']\n\n\ndef gauss_seidel_numpy("),
+               ("1.0, 0.95", "beta_ex6, gamma_ex6")),
+        task="""At your own `(beta, gamma) = P["beta_gamma"]` (instead of 1 and 0.95), put, for the
+        four models ring(12), torus(4), curie_weiss(12) and spin_glass(12, seed=1) in this order,
+        the sweeps of your move-by-move Gauss-Seidel in `ex6_sweeps` and those of your Jacobi
+        value iteration in `ex6_jacobi` (four ints each), and the largest $|V - V_{\\rm library}|$
+        of your Gauss-Seidel values over the four models in `ex6_max_error`.""",
+        rubric="""from $V = 0 \\le V^*$ every update of the monotone operator keeps $V \\le V^*$ and the
+        maximum keeps values from falling; when a sweep changes nothing, $V \\ge \\mathcal{B} V$, so
+        $V \\ge V^*$ and hence $V = V^*$; from a start above $V^*$ the maximum could never bring a
+        value down, and the sweeps would stop at a wrong answer.""",
+        result="""
+        ex6_sweeps, ex6_jacobi, ex6_max_error = [], [], 0.0
+        for name in ("ring(12)", "torus(4)", "curie_weiss(12)", "spin_glass(12, seed=1)"):
+            V, sweeps = gauss_seidel_numpy(MODELS[name], beta_ex6, gamma_ex6)
+            ex6_sweeps.append(int(sweeps))
+            ex6_jacobi.append(int(value_iteration_numpy(MODELS[name], beta_ex6, gamma_ex6)[1]))
+            V_library = kl.solve(MODELS[name], beta_ex6, gamma_ex6).V
+            ex6_max_error = max(ex6_max_error, float(np.max(np.abs(V - V_library))))
+        """,
+        visible="""
+        assert len(ex6_sweeps) == 4 and len(ex6_jacobi) == 4 and ex6_max_error >= 0
+        """,
+        hidden=_FLIPS + """
+        _b, _g = _P["beta_gamma"]
+        _models = [_kl.ring(12), _kl.torus(4), _kl.curie_weiss(12), _kl.spin_glass(12, seed=1)]
+        for _i, _m in enumerate(_models):
+            _E, _dE, _p, _succ = _flip_table(_m, _b)
+            _retry = _p / (1 - _g * (1 - _p))
+            _rew, _car = -_dE * _retry, _g * _retry
+            _V = _np.zeros(_E.size)
+            for _gs in range(1, 10_001):              # move by move, from V = 0
+                _before = _V.copy()
+                for _k in range(_m.n):
+                    _V = _np.maximum(_V, _rew[:, _k] + _car[:, _k] * _V[_succ[:, _k]])
+                if _np.max(_V - _before) <= 1e-10:
+                    break
+            _W = _np.zeros(_E.size)
+            for _jac in range(1, 10_001):             # Jacobi, from V = 0
+                _new = _np.maximum(0.0, _np.max(_rew + _car * _W[_succ], axis=1))
+                _change, _W = _np.max(_np.abs(_new - _W)), _new
+                if _change <= 1e-10:
+                    break
+            _exact = _kl.solve(_m, _b, _g).V
+            assert _np.max(_np.abs(_V - _exact)) < 1e-8 and _np.max(_np.abs(_W - _exact)) < 1e-8
+            assert ex6_sweeps[_i] == _gs, f"model {_i}: {ex6_sweeps[_i]} Gauss-Seidel sweeps, expected {_gs}"
+            assert ex6_jacobi[_i] == _jac, f"model {_i}: {ex6_jacobi[_i]} Jacobi sweeps, expected {_jac}"
+        assert ex6_max_error < 1e-8
+        """,
+        wrong="ex6_sweeps = [s + 1 for s in ex6_sweeps]",
     ),
 }

@@ -59,14 +59,14 @@ EXERCISES = {
     "glauber_dynamics_ex3": Exercise(
         auto=2,
         params={"seed": [3, 4, 5, 6, 7, 8], "beta": [0.5, 2.0]},
-        edits=(("model, beta = spin_glass(8, seed=2), 1.0", "model, beta = spin_glass(8, seed=P['seed']), P['beta']"),),
-        task="""Use your own `spin_glass(8, seed=P["seed"])` at `P["beta"]`. Put, for each of the
+        edits=(("model, beta = kl.spin_glass(8, seed=2), 1.0",
+                "model, beta = kl.spin_glass(8, seed=P['seed']), P['beta']"),),
+        task="""Use your own `kl.spin_glass(8, seed=P["seed"])` at `P["beta"]`. Put, for each of the
         three chains (keys `"glauber"`, `"metropolis"`, `"glauber sweep"`), whether the divergence
         never increased in `ex3_monotone` (a dict of bools) and the entropy production
         $\\sigma(\\pi)$ at equilibrium in `ex3_sigma_pi` (a dict of floats).""",
         code=None,
         result="""
-        import kobold_lib as kl  # the chapter's code above uses the name kl for a divergence
         ex3_monotone, ex3_sigma_pi = {}, {}
         for name, P_chain in chains.items():
             ok = True

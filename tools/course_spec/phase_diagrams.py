@@ -29,11 +29,42 @@ EXERCISES = {
         wrong="ex1_gamma_inf = ex1_gamma_beta0",
     ),
     "phase_diagrams_ex2": Exercise(
-        manual=2,
-        rubric="""$E = -(M^2 - N)/(2N)$; a minority flip raises $|M|$ by 2, lowers $E$ and shortens
-        the Hamming distance to the nearest ground state by one (1 point); a detour can only
-        lengthen the way, yet optimality of greedy needs an argument about the discounted,
-        acceptance-weighted values, not only about paths (1 point).""",
+        auto=0.5, manual=1.5,
+        params={"n": [8, 10, 14]},
+        edits=(("cw = kl.curie_weiss(12)", "cw = kl.curie_weiss(P['n'])"),),
+        task="""Check on your own `kl.curie_weiss(P["n"])` (instead of 12 spins), at the chapter's nine
+        points. Put the largest spread of $V^*$ within a level of $|M|$ in `ex2_spread` and the
+        smallest $V^* - Q_{\\rm up}$ over all uphill moves in `ex2_gap`.""",
+        rubric="""(i) the symmetry of the model and the acceptance maps the unique solution onto
+        itself, so $V^*$ depends on $|M|$ only (0.5 point); (ii) uphill flips lower $|M|$ by 2 and a
+        kobold must return to $|M| = m$ before it can go below $E(m)$ (0.5 point); (iii) the
+        summation by parts bounds the uphill move's value strictly below $v(m) = V^*(s)$, for
+        every $\\beta$ and $\\gamma$ (0.5 point).""",
+        result="""
+        ex2_spread = float(spread)
+        ex2_gap = float(gap)
+        """,
+        visible="""
+        assert ex2_spread >= 0 and np.isfinite(ex2_gap)
+        """,
+        hidden="""
+        _m = _kl.curie_weiss(_P["n"])
+        _x = _np.arange(2 ** _m.n)
+        _s = _np.where((_x[:, None] >> _np.arange(_m.n)) & 1, 1.0, -1.0)
+        _level = _np.abs(_s.sum(axis=1))
+        _E = -(_level ** 2 - _m.n) / (2 * _m.n)                 # E = -(M^2 - N) / (2N)
+        _up = _E[_x[:, None] ^ (1 << _np.arange(_m.n))] - _E[:, None] > 1e-9
+        _spread, _gap = 0.0, _np.inf
+        for _b in (0.1, 1.0, 10.0):
+            for _g in (0.3, 0.9, 0.999):
+                _sol = _kl.solve(_m, _b, _g)
+                _spread = max(_spread, max(_np.ptp(_sol.V[_level == l]) for l in _np.unique(_level)))
+                _Q = _kl.q_values(_m, _b, _g, _sol.V)[:, 1:]
+                _gap = min(_gap, _np.min((_sol.V[:, None] - _Q)[_up]))
+        assert ex2_spread < 1e-9, "V* depends on |M| only"
+        assert _gap > 0 and abs(ex2_gap - _gap) < 1e-9 + 1e-6 * _gap
+        """,
+        wrong="ex2_gap = -ex2_gap",
     ),
     "phase_diagrams_ex3": Exercise(
         auto=1, manual=1,
@@ -68,23 +99,23 @@ EXERCISES = {
     "phase_diagrams_ex4": Exercise(
         auto=2, manual=1,
         params={"seed": [10, 11, 12]},
-        edits=(("kl.spin_glass(16, seed=9)", "kl.spin_glass(16, seed=P['seed'])"),
-               # in the kernel's own process: a process pool costs more to start than the grid
-               ("kl.phase_diagram(ninth, b8, g8, progress=False)",
-                'kl.phase_diagram(ninth, b8, g8, "serial", progress=False)')),
-        task="""Use your own sample `kl.spin_glass(16, seed=P["seed"])` (instead of seed 9). Put the
-        largest number of wise states on the $8 \\times 8$ grid in `ex4_most_wise`, the grid
-        indices `(i, j)` where it occurs in `ex4_where`, and the number of local minima in
-        `ex4_minima`.""",
-        rubric="""where the sample falls among the eight, and which kind of wisdom dominates at
-        $\\gamma = 0.999$ (wise local minima against wise-by-choice states).""",
+        edits=(("kl.spin_glass(16, seed=9)", "kl.spin_glass(16, seed=P['seed'])"),),
+        task="""Use your own sample `kl.spin_glass(16, seed=P["seed"])` (instead of seed 9), on the
+        same row ($\\beta$ = `betas[I1]`, the 32 discounts `gammas`). Put the largest number of wise
+        states along the row in `ex4_most_wise`, the number at $\\gamma = 0.999$ in `ex4_wise_0999`,
+        how many of those are local minima in `ex4_forced`, and the sample's number of local minima
+        in `ex4_minima`.""",
+        rubric="""where the sample falls among the eight on the same row, and which kind of wisdom
+        dominates at $\\gamma = 0.999$: wise local minima (forced) against wise-by-choice states,
+        with the numbers.""",
         result="""
-        ex4_most_wise = int(d9.wise_states.max())
-        ex4_where = tuple(int(k) for k in np.unravel_index(np.argmax(d9.wise_states), d9.wise_states.shape))
-        ex4_minima = int(minima9)
+        ex4_most_wise = int(wise9.max())
+        ex4_wise_0999 = int(wise9[-1])
+        ex4_forced = int(forced9)
+        ex4_minima = int(kl.local_minima(ninth).size)
         """,
         visible="""
-        assert len(ex4_where) == 2 and ex4_most_wise >= 0 and ex4_minima >= 1
+        assert 0 <= ex4_forced <= ex4_wise_0999 <= ex4_most_wise and ex4_minima >= 1
         """,
         hidden="""
         _m = _kl.spin_glass(16, seed=_P["seed"])
@@ -92,11 +123,14 @@ EXERCISES = {
         _s = _np.where((_x[:, None] >> _np.arange(16)) & 1, 1.0, -1.0)
         _E = -_np.einsum("si,ij,sj->s", _s, _np.triu(_np.asarray(_m.J, float), 1), _s)
         _nb = _x[:, None] ^ (1 << _np.arange(16))
-        assert ex4_minima == int(_np.sum(_np.all(_E[_nb] - _E[:, None] > 1e-9, axis=1)))
-        _b8, _g8 = _kl.book_grid(8, 8)
-        _i, _j = ex4_where
-        _one = _kl.phase_diagram(_m, [_b8[_i]], [_g8[_j]], executor="serial", progress=False)
-        assert int(_one.wise_states[0, 0]) == ex4_most_wise
+        _is_min = _np.all(_E[_nb] - _E[:, None] > 1e-9, axis=1)
+        assert ex4_minima == int(_is_min.sum())
+        _bs, _gs = _kl.book_grid()
+        _b1 = _bs[int(_np.argmin(abs(_np.log(_bs))))]
+        _one = _kl.phase_diagram(_m, [_b1], [_gs[-1]], "serial", progress=False)
+        assert int(_one.wise_states[0, 0]) == ex4_wise_0999
+        assert int(_np.rint(_one.wise_minimum_fraction[0, 0] * 2 ** 16)) == ex4_forced
+        assert ex4_forced <= int(_is_min.sum())
         """,
         wrong="ex4_minima = ex4_minima + 1",
     ),

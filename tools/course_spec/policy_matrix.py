@@ -71,11 +71,11 @@ EXERCISES = {
         auto=2,
         params={"n": [6, 7, 10], "gamma": [0.8, 0.95]},
         # the chapter's code names the transition matrix P: keep the parameters apart first
-        edits=(("cw = curie_weiss(8)", "n_ex3, gamma_ex3 = P['n'], P['gamma']\ncw = curie_weiss(n_ex3)"),
+        edits=(("cw = kl.curie_weiss(8)", "n_ex3, gamma_ex3 = P['n'], P['gamma']\ncw = kl.curie_weiss(n_ex3)"),
                ("np.inf, 0.9)", "np.inf, gamma_ex3)"),
                ("I - 0.9 * T", "I - gamma_ex3 * T"),
                ("0.9 / 0.1", "gamma_ex3 / (1 - gamma_ex3)")),
-        task="""Use your own `curie_weiss(P["n"])` and discount `P["gamma"]`. Put the number of
+        task="""Use your own `kl.curie_weiss(P["n"])` and discount `P["gamma"]`. Put the number of
         states where the paper's formula is wrong in `ex3_n_wrong` and its largest error in
         `ex3_max_error`.""",
         result="""
