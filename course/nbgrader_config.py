@@ -16,5 +16,5 @@ c.KoboldCourse.term_seed = "kobolds-and-coins"
 # "ada_bellman.ipynb" (the id is what comes before the first underscore; adapt to yours)
 c.ZipCollectApp.collector_plugin = "nbgrader.plugins.zipcollect.FileNameCollectorPlugin"
 c.FileNameCollectorPlugin.named_regexp = (
-    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>(?:coins_and_entropy|temperature_as_price|arbitrage_and_carnot|exact_engine|ising_models|glauber_dynamics|bellman|policy_matrix|value_landscape|phase_diagrams|learning_kobold|kobolds_at_scale)[.]ipynb)$"
+    r".*/(?P<student_id>[^/_]+)_(?:[^/]*_)?(?P<file_id>(?:coins_and_entropy|temperature_as_price|arbitrage_and_carnot|exact_engine|ising_models|glauber_dynamics|bellman|policy_matrix|value_landscape|phase_diagrams|learning_kobold|kobolds_at_scale|what_the_kobold_knows)[.]ipynb)$"
 )

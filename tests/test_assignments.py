@@ -130,6 +130,17 @@ def test_a_missing_or_stale_specification_is_refused_by_name():
         course.source_notebook(path, wrong_points)
 
 
+def test_the_committed_config_collects_every_chapter():
+    """course/nbgrader_config.py is committed: its zip_collect pattern names every assignment."""
+    import re
+
+    text = (ROOT / "course" / "nbgrader_config.py").read_text()
+    names = re.search(r"\(\?P<file_id>\(\?:([\w|]+)\)", text)
+    assert names, "course/nbgrader_config.py sets no FileNameCollectorPlugin.named_regexp"
+    assert names.group(1).split("|") == [p.stem for p in chapters()], \
+        "update the chapter list of course/nbgrader_config.py (tools/course.py config_text writes it)"
+
+
 def _helper(tmp_path, seed="term-1"):
     target = tmp_path / f"kobold_course_{abs(hash(seed))}.py"
     course.write_helper(target, seed, {"x_ex1": {"a": list(range(50)), "b": [0.1, 0.2, 0.3]}})

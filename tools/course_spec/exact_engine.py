@@ -98,7 +98,7 @@ EXERCISES = {
         params={"n1": [300, 500, 800]},
         edits=(("heads = np.round(pool_n * pool_p).astype(int)",
                 "pool_n = np.array([P['n1'], 1000, 250, 2000, 600])\n"
-                "beta_star, p_star = equilibrium_price(pool_n, pool_p)\n"
+                "beta_star, p_star = kl.equilibrium_price(pool_n, pool_p)\n"
                 "heads = np.round(pool_n * pool_p).astype(int)"),),
         task="""Your first pool has `P["n1"]` coins (instead of 400); the other four are the
         chapter's. Put the number of trades in `ex4_trades`, the final head counts in
