@@ -197,20 +197,26 @@ def _check_run_all(page, name):
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    page.wait_for_function(
-        """() => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))
-                       .map(e => e.textContent.trim());
-                   return p.length > 0 && p.every(t => /^\\[\\d+\\]:$/.test(t) || t === '[ ]:' || t === '') &&
-                          document.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]') !== null &&
-                          p.filter(t => /^\\[\\d+\\]:$/.test(t)).length ===
-                              Array.from(document.querySelectorAll('.jp-CodeCell')).length; }""",
-        timeout=TIMEOUT_MS)
-    counts = [int(t.strip()[1:-2]) for t in page.locator(".jp-CodeCell .jp-InputPrompt").all_text_contents()]
-    assert counts == list(range(1, len(counts) + 1)), f"{name}: cells not run in order: {counts}"
+    prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while True:
+        texts = [t.strip() for t in prompts.all_text_contents()]
+        busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
+        if texts and "[*]:" not in texts and not busy:
+            break
+        assert time.monotonic() < deadline, f"{name}: Run All did not finish: {texts}"
+        time.sleep(1)
+    # open the folded solutions (View menu) to read their prompts and outputs too
+    for item in ("Expand All Code", "Expand All Outputs"):
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^View$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$")).click()
+    texts = [t.strip() for t in prompts.all_text_contents()]
+    counts = [int(t[1:-2]) if re.fullmatch(r"\[\d+\]:", t) else None for t in texts]
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                          " .jp-OutputArea-output.jp-mod-error, .jp-RenderedText[data-mime-type*='error']")
-    texts = [t for t in errors.all_text_contents() if "Traceback" in t or "Error" in t]
-    assert not texts, f"{name}: Run All showed an error: {texts[0][:2000]}"
+                          " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    shown = [t for t in errors.all_text_contents() if "Error" in t or "Traceback" in t]
+    assert not shown, f"{name}: Run All showed an error: {shown[0][:2000]}"
+    assert counts == list(range(1, len(counts) + 1)), f"{name}: not every cell ran, in order: {texts}"
 
 
 def _check_folded(page, nb, name):
