@@ -42,7 +42,8 @@ from test_browser import CHROMIUM_ARGS, _no_browser, chromium_executable  # noqa
 
 PART_ONE, PART_TWO = "temperature_as_price", "ising_models"
 STUDENT = "temperature_as_price"
-TIMEOUT_MS = 240_000  # the machine may be heavily loaded: be generous, the work is small
+TIMEOUT_MS = 240_000
+SHOTS = ROOT / "_build" / "screenshots"  # the machine may be heavily loaded: be generous, the work is small
 
 RAW_MYST = re.compile(
     r"\{(?:cite|ref|eq|numref|doc|term)(?::[a-z]+)?\}`|:label:|:class:|^\s*\([A-Za-z0-9_-]+\)=\s*$|```\{",
@@ -147,23 +148,33 @@ def lab_page(lab):
             page.on("pageerror", lambda exc: errors.append(str(exc)))
             page.goto(f"{base}/lab/tree/{path}", timeout=TIMEOUT_MS)
             nb = json.loads((served / path).read_text(encoding="utf-8"))
-            page.wait_for_function(
-                "n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n", arg=len(nb["cells"]))
-            # every markdown cell rendered (jupyterlab-myst renders each cell on its own)
-            page.wait_for_function(
-                "() => document.querySelectorAll('.jp-MarkdownCell:not(.jp-mod-rendered)').length === 0")
-            # jupyterlab-myst renders a cell when it comes into view: visit each one
-            cells = page.locator(".jp-Notebook .jp-Cell")
-            for i, cell in enumerate(nb["cells"]):
-                if cell["cell_type"] == "markdown" and not cell["metadata"].get("jupyter", {}).get("source_hidden"):
-                    cells.nth(i).scroll_into_view_if_needed()
-                    cells.nth(i).locator(".myst").first.wait_for(state="attached")
-            page.wait_for_selector(".jp-Notebook .katex", state="attached")
+            shot = SHOTS / ("jupyterlab_" + path.replace("/", "_").replace(".ipynb", ".png"))
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            try:
+                _wait_rendered(page, nb)
+            finally:
+                page.screenshot(path=str(shot))
             pages.append(page)
             return page, nb, errors
 
         yield open_notebook
         browser.close()
+
+
+def _wait_rendered(page, nb):
+    """Wait until every cell is there and every visible Markdown cell is rendered by MyST."""
+    page.wait_for_function(
+        "n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n", arg=len(nb["cells"]))
+    # every markdown cell rendered (jupyterlab-myst renders each cell on its own)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-MarkdownCell:not(.jp-mod-rendered)').length === 0")
+    # jupyterlab-myst renders a cell when it comes into view: visit each one
+    cells = page.locator(".jp-Notebook .jp-Cell")
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "markdown" and not cell["metadata"].get("jupyter", {}).get("source_hidden"):
+            cells.nth(i).scroll_into_view_if_needed()
+            cells.nth(i).locator(".myst").first.wait_for(state="attached")
+    page.wait_for_selector(".jp-Notebook .katex", state="attached")
 
 
 def _markdown_text(page) -> str:
@@ -172,7 +183,6 @@ def _markdown_text(page) -> str:
 
 
 def _check_rendered(page, nb, name):
-    pathlib.Path("/tmp/labx/dom_%s.html" % name.replace(" ","_")).write_text(page.content()); page.screenshot(path="/tmp/labx/shot_%s.png" % name.replace(" ","_"))
     text = _markdown_text(page)
     assert len(text) > 500, f"{name}: the rendered Markdown is almost empty"
     raw = sorted({m.group(0).strip() for m in RAW_MYST.finditer(text)})

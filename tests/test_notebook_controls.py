@@ -78,7 +78,7 @@ def test_sliders_are_wide(path):
             # wide = dict(layout=Layout(width="460px"), ...)
             if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "wide" for t in node.targets)):
                 for call in ast.walk(node.value):
-                    if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Layout":
+                    if isinstance(call, ast.Call) and "Layout" in (getattr(call.func, "id", None), getattr(call.func, "attr", None)):
                         for kw in call.keywords:
                             if kw.arg == "width":
                                 wide_width = _px(ast.literal_eval(kw.value))
