@@ -26,6 +26,10 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
         echo "note: no chromium here (e.g. apt-get install chromium); the browser tests will skip (fail under CI=true)" >&2
     fi
 fi
+# TeX Live and poppler-utils for the print-edition tests (tests/test_pdf.py), from Debian's
+# packages with apt-get as root; returns at once when they are installed. Without them the
+# PDF tests skip with the reason (and fail under CI=true).
+bash tools/build-pdf.sh --install-tex || echo "warning: could not install TeX Live; the PDF tests will skip (fail under CI=true)" >&2
 # Two workers; each notebook (and the book build) stays within one worker.
 # One BLAS thread per process: two test workers already use both cores, and threaded
 # OpenBLAS slows down badly when its threads compete (8.8 s instead of 0.2 s for one cell).
