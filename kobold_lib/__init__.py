@@ -45,3 +45,4 @@ __version__ = "0.1.0"
 from .phases import *  # noqa: F401,F403
 from .trajectories import *  # noqa: F401,F403
 from .phase_figures import *  # noqa: F401,F403
+from .information import *  # noqa: F401,F403
