@@ -69,8 +69,14 @@ def calls():
         for form in ("retry", "one_step"):
             add(f"solve {method} {form}", lambda method=method, form=form: kl.solve(
                 glass, 1.0, 0.9, method=method, form=form))
-    for m in models:
-        add(f"solve {m.name}", lambda m=m: kl.solve(m, 1.0, 0.9))
+    # The solvers switch to blocked kernels on larger models (N = 12 to 16, as in the
+    # chapters' tables and widgets): warm those paths too, for every model family.
+    larger = [kl.ring(12), kl.torus(4), kl.curie_weiss(12), kl.spin_glass(12, seed=1), kl.spin_glass(16, seed=1)]
+    for m in models + larger:
+        for method in kl.BELLMAN_METHODS:
+            add(f"solve {m.name} {method}", lambda m=m, method=method: kl.solve(m, 1.0, 0.9, method=method))
+        add(f"policy_statistics {m.name}", lambda m=m: kl.policy_statistics(
+            m, 1.0, 0.9, solution=kl.solve(m, 1.0, 0.9)))
 
     def policy_graph():
         sol = kl.solve(glass, 1.0, 0.9)
