@@ -142,11 +142,15 @@ def lab_page(lab):
         pages = []
 
         def open_notebook(path: str):
+            # one notebook at a time: close the last page, and reset JupyterLab's saved
+            # workspace (?reset), which would otherwise reopen the last page's notebook
+            while pages:
+                pages.pop().close()
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(60_000)
             errors = []
             page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base}/lab/tree/{path}", timeout=TIMEOUT_MS)
+            page.goto(f"{base}/lab/tree/{path}?reset", timeout=TIMEOUT_MS)
             nb = json.loads((served / path).read_text(encoding="utf-8"))
             shot = SHOTS / ("jupyterlab_" + path.replace("/", "_").replace(".ipynb", ".png"))
             SHOTS.mkdir(parents=True, exist_ok=True)
@@ -202,31 +206,37 @@ def _check_rendered(page, nb, name):
     assert n_ex and text.count("Exercise") >= n_ex, f"{name}: exercises not drawn as boxes"
 
 
+def _menu(page, menu, item):
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$")).click()
+
+
 def _check_run_all(page, name):
     """Run All from the menu; every code cell ends with an execution count, no error shown."""
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    # open the folded solutions first (View menu), so that their prompts and outputs show
+    _menu(page, "View", "Expand All Code")
+    _menu(page, "View", "Expand All Outputs")
     prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
+                          " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    # clear the stored outputs and counts first, so that only this run's counts can pass
+    _menu(page, "Edit", "Clear Outputs of All Cells")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
+        ".every(e => !/\\d/.test(e.textContent))")
+    _menu(page, "Run", "Run All Cells")
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while True:
         texts = [t.strip() for t in prompts.all_text_contents()]
-        busy = page.locator(".jp-Notebook-ExecutionIndicator[data-status='busy']").count()
-        if texts and "[*]:" not in texts and not busy:
+        counts = [int(t[1:-2]) if re.fullmatch(r"\[\d+\]:", t) else None for t in texts]
+        idle = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count()
+        shown = [t for t in errors.all_text_contents() if "Error" in t or "Traceback" in t]
+        if idle and (shown or counts == list(range(1, len(counts) + 1))):
             break
         assert time.monotonic() < deadline, f"{name}: Run All did not finish: {texts}"
         time.sleep(1)
-    # open the folded solutions (View menu) to read their prompts and outputs too
-    for item in ("Expand All Code", "Expand All Outputs"):
-        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^View$")).click()
-        page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{item}$")).click()
-    texts = [t.strip() for t in prompts.all_text_contents()]
-    counts = [int(t[1:-2]) if re.fullmatch(r"\[\d+\]:", t) else None for t in texts]
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr'],"
-                          " .jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
-    shown = [t for t in errors.all_text_contents() if "Error" in t or "Traceback" in t]
     assert not shown, f"{name}: Run All showed an error: {shown[0][:2000]}"
-    assert counts == list(range(1, len(counts) + 1)), f"{name}: not every cell ran, in order: {texts}"
 
 
 def _check_folded(page, nb, name):
