@@ -8,61 +8,29 @@ Both rules satisfy detailed balance with the Boltzmann distribution
 
 ``dE = E(s^k) - E(s)`` is the energy change of the proposed flip (energy units) and
 ``beta >= 0`` the inverse temperature (1 / energy units); ``beta = inf`` (zero
-temperature) is allowed. The public functions are vectorised and validated; the
-``_scalar`` kernels are jitted for use inside other kernels of the library.
+temperature) is allowed. The functions here are vectorised and validated; the jitted
+scalar forms that every kernel of the library uses live in the private ``_rules``.
 """
 
 from __future__ import annotations
 
-import math
-
 import numba
 import numpy as np
 
-__all__ = ["glauber_acceptance", "metropolis_acceptance", "check_beta"]
+from ._rules import glauber_scalar, metropolis_scalar
+from ._validate import check_beta
 
-
-def check_beta(beta) -> float:
-    """Validate an inverse temperature: a real number in ``[0, inf]``; return it as float."""
-    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
-        raise TypeError(f"beta must be a real number, got {type(beta).__name__}")
-    beta = float(beta)
-    if math.isnan(beta) or beta < 0.0:
-        raise ValueError(f"beta must be in [0, inf] (inverse temperature), got {beta}")
-    return beta
-
-
-@numba.njit(cache=True, inline="always")
-def _glauber_scalar(dE, beta):
-    """Glauber acceptance for one flip; safe for any ``beta in [0, inf]`` and any finite ``dE``."""
-    if beta == 0.0:
-        return 0.5
-    if dE == 0.0:
-        return 0.5
-    x = beta * dE  # +-inf when beta is inf; never NaN because dE != 0
-    if x > 0.0:
-        e = math.exp(-x)  # underflows to 0 gracefully
-        return e / (1.0 + e)
-    e = math.exp(x)
-    return 1.0 / (1.0 + e)
-
-
-@numba.njit(cache=True, inline="always")
-def _metropolis_scalar(dE, beta):
-    """Metropolis acceptance for one flip; safe for any ``beta in [0, inf]`` and any finite ``dE``."""
-    if dE <= 0.0 or beta == 0.0:
-        return 1.0
-    return math.exp(-beta * dE)
+__all__ = ["glauber_acceptance", "metropolis_acceptance"]
 
 
 @numba.vectorize(["float64(float64, float64)"], cache=True)
 def _glauber_ufunc(dE, beta):
-    return _glauber_scalar(dE, beta)
+    return glauber_scalar(dE, beta)
 
 
 @numba.vectorize(["float64(float64, float64)"], cache=True)
 def _metropolis_ufunc(dE, beta):
-    return _metropolis_scalar(dE, beta)
+    return metropolis_scalar(dE, beta)
 
 
 def _check_dE(dE) -> np.ndarray:

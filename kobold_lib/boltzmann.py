@@ -11,10 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .acceptance import check_beta
-from .ising import IsingModel, _check_model, energies, magnetizations
+from ._validate import check_beta, check_model
+from .ising import IsingModel, energies, magnetizations
+from .landscape import energy_levels
 
 __all__ = [
+    "exact_energy_histogram",
+    "MAX_LEVEL_BARS",
     "boltzmann_distribution",
     "log_partition_function",
     "ThermalAverages",
@@ -50,7 +53,7 @@ def boltzmann_distribution(model: IsingModel, beta: float) -> np.ndarray:
     (2**N,) float64
         Probabilities summing to 1, indexed by state.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     w = _weights(energies(model), beta)
     return w / w.sum()
@@ -71,7 +74,7 @@ def log_partition_function(model: IsingModel, beta: float) -> float:
         ``ln Z``, computed as ``-beta E_min + ln sum_x exp(-beta (E(x) - E_min))`` so
         that it never overflows. The free energy is ``F = -ln Z / beta``.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     if np.isinf(beta):
         raise ValueError("beta must be finite for log_partition_function, got inf")
@@ -127,7 +130,7 @@ def thermal_averages(model: IsingModel, beta: float) -> ThermalAverages:
     -------
     ThermalAverages
     """
-    model = _check_model(model)
+    model = check_model(model)
     pi = boltzmann_distribution(model, beta)
     e = energies(model)
     m = magnetizations(model)
@@ -140,3 +143,47 @@ def thermal_averages(model: IsingModel, beta: float) -> ThermalAverages:
         magnetization_squared=float(pi @ m**2),
         n=model.n,
     )
+
+
+#: Models with at most this many distinct energy levels get one bar per level; others
+#: are binned.
+MAX_LEVEL_BARS = 60
+
+
+def exact_energy_histogram(model: IsingModel, beta: float, bins: int = 40):
+    """Boltzmann probability of the energy, per level or per bin.
+
+    Parameters
+    ----------
+    model : IsingModel
+    beta : float
+        Inverse temperature in ``[0, inf]``.
+    bins : int
+        Number of equal bins over ``[E_min, E_max]`` used when the model has more than
+        ``MAX_LEVEL_BARS`` distinct levels.
+
+    Returns
+    -------
+    edges : (B + 1,) float64
+        Bin edges in energy units. For a model with few levels each bin holds exactly
+        one level (edges halfway between neighbouring levels).
+    probability : (B,) float64
+        Equilibrium probability of each bin; sums to 1.
+    """
+    model = check_model(model)
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    e = energies(model)
+    pi = boltzmann_distribution(model, beta)
+    levels = energy_levels(model).energy
+    if levels.size <= MAX_LEVEL_BARS:
+        if levels.size == 1:
+            edges = np.array([levels[0] - 0.5, levels[0] + 0.5])
+        else:
+            mids = 0.5 * (levels[1:] + levels[:-1])
+            edges = np.concatenate(([2 * levels[0] - mids[0]], mids, [2 * levels[-1] - mids[-1]]))
+    else:
+        span = e.max() - e.min()
+        edges = np.linspace(e.min() - 1e-9 * span, e.max() + 1e-9 * span, int(bins) + 1)
+    probability, _ = np.histogram(e, bins=edges, weights=pi)
+    return edges, probability / probability.sum()

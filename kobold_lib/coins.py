@@ -21,6 +21,8 @@ import numba
 import numpy as np
 from scipy import optimize, special
 
+from ._validate import check_count
+
 __all__ = [
     "entropy_bits",
     "price",
@@ -58,13 +60,13 @@ def _check_probability(p, name: str, open_interval: bool = True) -> np.ndarray:
     return p
 
 
-def _check_count(value, name: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
-    return value
+def _check_pools(n_hot, n_cold, p_hot, p_cold):
+    """Two pools: coin counts (not both zero) and head probabilities in (0, 1)."""
+    n_hot = check_count(n_hot, "n_hot")
+    n_cold = check_count(n_cold, "n_cold")
+    if n_hot + n_cold == 0:
+        raise ValueError("n_hot + n_cold must be positive")
+    return n_hot, n_cold, float(_check_probability(p_hot, "p_hot")), float(_check_probability(p_cold, "p_cold"))
 
 
 def _check_eps(eps) -> float:
@@ -212,12 +214,7 @@ def entropy_bound_work(n_hot, n_cold, p_hot, p_cold):
     float
         Work in heads (real-valued; the exact engine's integer optimum approaches it).
     """
-    n_hot = _check_count(n_hot, "n_hot")
-    n_cold = _check_count(n_cold, "n_cold")
-    if n_hot + n_cold == 0:
-        raise ValueError("n_hot + n_cold must be positive")
-    p_hot = float(_check_probability(p_hot, "p_hot"))
-    p_cold = float(_check_probability(p_cold, "p_cold"))
+    n_hot, n_cold, p_hot, p_cold = _check_pools(n_hot, n_cold, p_hot, p_cold)
     n = n_hot + n_cold
     k = n_hot * p_hot + n_cold * p_cold
     s0 = n_hot * entropy_bits(p_hot) + n_cold * entropy_bits(p_cold)
@@ -347,7 +344,7 @@ def _engine_tables(n_h, n_c, p_h, p_c):
     mass = np.empty(size)
     mass_below = np.empty(size)
     log_count_above = np.empty(n_sectors)
-    for i in numba.prange(n_sectors):
+    for i in range(n_sectors):  # serial: the sectors are cheap, a parallel region would cost more
         k = k_bottom + i
         top = tops[i]
         a_hi = min(n_h, k)
@@ -421,13 +418,8 @@ def _engine_log_failure(tables, n, work):
 
 
 def _engine_inputs(n_hot, n_cold, work, p_hot, p_cold):
-    n_hot = _check_count(n_hot, "n_hot")
-    n_cold = _check_count(n_cold, "n_cold")
-    work = _check_count(work, "work")
-    if n_hot + n_cold == 0:
-        raise ValueError("n_hot + n_cold must be positive")
-    p_hot = float(_check_probability(p_hot, "p_hot"))
-    p_cold = float(_check_probability(p_cold, "p_cold"))
+    n_hot, n_cold, p_hot, p_cold = _check_pools(n_hot, n_cold, p_hot, p_cold)
+    work = check_count(work, "work")
     # the kernel assumes hot configurations are the more probable ones (r >= 1);
     # the problem is symmetric under swapping the names of the pools
     if p_hot * (1 - p_cold) < p_cold * (1 - p_hot):

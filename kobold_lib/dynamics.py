@@ -17,15 +17,14 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
-from .ising import IsingModel, _check_model, check_table_memory, spins_of_state
-from .kinetics import check_rule
+from ._memory import require_memory
+from ._rules import acceptance_scalar, check_rule
+from ._validate import check_beta, check_count, check_model
+from .ising import IsingModel, spins_of_state
 
 __all__ = [
     "MonteCarloTrace",
     "monte_carlo",
-    "glauber_chain",
-    "metropolis_chain",
     "batch_means",
     "SITE_ORDERS",
 ]
@@ -109,10 +108,7 @@ def _chain_block(
             k = sites[i]
         s_k = spins[k]
         dE = 2.0 * s_k * field[k]
-        if metropolis:
-            p = _metropolis_scalar(dE, beta)
-        else:
-            p = _glauber_scalar(dE, beta)
+        p = acceptance_scalar(dE, beta, not metropolis)
         if uniforms[i] < p:
             spins[k] = -s_k
             delta = -2.0 * s_k  # change of s_k
@@ -139,15 +135,6 @@ def _as_generator(rng) -> np.random.Generator:
         "rng must be a numpy.random.Generator or a non-negative integer seed, got "
         f"{type(rng).__name__}"
     )
-
-
-def _check_count(value, name: str, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
 
 
 def monte_carlo(
@@ -203,17 +190,17 @@ def monte_carlo(
     At ``beta = 0`` a sequential Metropolis sweep simply flips every spin. Use random
     site order or the Glauber rule there.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     rule = check_rule(rule)
     if site_order not in SITE_ORDERS:
         raise ValueError(f"site_order must be one of {SITE_ORDERS}, got {site_order!r}")
-    n_steps = _check_count(n_steps, "n_steps", 0)
-    record_every = _check_count(record_every, "record_every", 1)
+    n_steps = check_count(n_steps, "n_steps", 0)
+    record_every = check_count(record_every, "record_every", 1)
     rng = _as_generator(rng)
     n = model.n
     n_records = n_steps // record_every + 1
-    check_table_memory(16 * n_records, f"a Monte Carlo trace of {n_records} records")
+    require_memory(16 * n_records, f"a Monte Carlo trace of {n_records} records")
 
     if start_state is None:
         spins = 2.0 * rng.integers(0, 2, size=n).astype(np.float64) - 1.0
@@ -273,22 +260,6 @@ def monte_carlo(
     )
 
 
-def glauber_chain(model, beta, n_steps, *, rng, start_state=None, site_order="random",
-                  record_every=1) -> MonteCarloTrace:
-    """:func:`monte_carlo` with the Glauber rule (see there for the parameters)."""
-    return monte_carlo(model, beta, n_steps, rng=rng, rule="glauber",
-                       start_state=start_state, site_order=site_order,
-                       record_every=record_every)
-
-
-def metropolis_chain(model, beta, n_steps, *, rng, start_state=None, site_order="random",
-                     record_every=1) -> MonteCarloTrace:
-    """:func:`monte_carlo` with the Metropolis rule (see there for the parameters)."""
-    return monte_carlo(model, beta, n_steps, rng=rng, rule="metropolis",
-                       start_state=start_state, site_order=site_order,
-                       record_every=record_every)
-
-
 def batch_means(samples, n_batches: int = 20) -> tuple[float, float]:
     """Mean of a correlated time series and its standard error by batch means.
 
@@ -316,7 +287,7 @@ def batch_means(samples, n_batches: int = 20) -> tuple[float, float]:
         raise ValueError(f"samples must be 1-D, got shape {x.shape}")
     if not np.all(np.isfinite(x)):
         raise ValueError("samples must be finite")
-    n_batches = _check_count(n_batches, "n_batches", 2)
+    n_batches = check_count(n_batches, "n_batches", 2)
     if x.size < n_batches:
         raise ValueError(f"samples must hold at least n_batches={n_batches} values, got {x.size}")
     length = x.size // n_batches

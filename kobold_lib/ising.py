@@ -14,17 +14,21 @@ Builders: :func:`ring`, :func:`torus`, :func:`curie_weiss`, :func:`spin_glass`,
 
 Tables over all ``2**N`` states: :func:`energies`, :func:`flip_energy_changes` and
 :func:`magnetizations`. They refuse, with the number of bytes they would need, to build
-a table larger than :data:`MEMORY_BUDGET_BYTES`.
+a table that does not fit in the available memory (capped by
+:data:`MEMORY_BUDGET_BYTES`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 
 import numba
 import numpy as np
+
+from ._memory import physical_memory, require_memory
+from ._tables import energy_table
+from ._validate import check_model
 
 __all__ = [
     "IsingModel",
@@ -35,14 +39,11 @@ __all__ = [
     "zener",
     "from_couplings",
     "spins_of_state",
-    "state_of_spins",
     "energy_of_spins",
     "energies",
     "flip_energy_changes",
     "magnetizations",
     "MAX_SPINS",
-    "MEMORY_BUDGET_BYTES",
-    "check_table_memory",
 ]
 
 #: Largest number of spins any model may have: state indices must fit in int64 and
@@ -50,51 +51,11 @@ __all__ = [
 MAX_SPINS = 40
 
 
-def _physical_memory_bytes() -> int:
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):  # not available on this platform
-        return 8 * 2**30
-
-
-#: Largest table (in bytes) that :func:`energies`, :func:`flip_energy_changes` and the
-#: other whole-state-space functions of the library agree to allocate: half of this
-#: machine's physical memory, read once at import. Assign a new value to change it.
-MEMORY_BUDGET_BYTES = _physical_memory_bytes() // 2
-
-
-def _format_bytes(n_bytes: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
-        if n_bytes < 1024 or unit == "PiB":
-            return f"{n_bytes:.0f} {unit}" if unit == "bytes" else f"{n_bytes:.1f} {unit}"
-        n_bytes /= 1024
-    return f"{n_bytes:.1f} PiB"  # pragma: no cover
-
-
-def check_table_memory(n_bytes: int, what: str) -> None:
-    """Refuse (``ValueError``) to build a table of ``n_bytes`` larger than the budget.
-
-    Parameters
-    ----------
-    n_bytes : int
-        Size of the table(s) about to be allocated, in bytes.
-    what : str
-        What is being built, for the message (e.g. ``"energies of torus(6), N=36"``).
-
-    Raises
-    ------
-    ValueError
-        If ``n_bytes`` exceeds :data:`MEMORY_BUDGET_BYTES` (read at call time, so a
-        user may lower or raise the budget).
-    """
-    budget = MEMORY_BUDGET_BYTES
-    if n_bytes > budget:
-        raise ValueError(
-            f"{what} needs {n_bytes} bytes ({_format_bytes(n_bytes)}), more than the "
-            f"memory budget of {budget} bytes ({_format_bytes(budget)}, half of this "
-            "machine's memory; see kobold_lib.ising.MEMORY_BUDGET_BYTES). "
-            "Use a smaller model."
-        )
+#: A cap, in bytes, on any one table or set of arrays the library allocates over the
+#: ``2**N`` states (read at call time: assign a new value to change it). Default: this
+#: machine's physical memory. Whatever the cap, an allocation must also fit in the memory
+#: the operating system says is available now.
+MEMORY_BUDGET_BYTES = physical_memory()
 
 
 @dataclass(frozen=True, eq=False)
@@ -304,18 +265,6 @@ def spins_of_state(state, n: int) -> np.ndarray:
     return (2 * bits - 1).astype(np.int8)
 
 
-def state_of_spins(spins) -> np.ndarray | int:
-    """State index of spins ``(..., N)`` in ``{-1, +1}`` (inverse of :func:`spins_of_state`)."""
-    spins = np.asarray(spins)
-    if spins.shape[-1] > MAX_SPINS:
-        raise ValueError(f"at most {MAX_SPINS} spins, got {spins.shape[-1]}")
-    if not np.all(np.isin(spins, (-1, 1))):
-        raise ValueError("spins must be -1 or +1")
-    bits = (spins > 0).astype(np.int64)
-    state = (bits << np.arange(spins.shape[-1], dtype=np.int64)).sum(axis=-1)
-    return int(state) if np.ndim(state) == 0 else state
-
-
 def energy_of_spins(model: IsingModel, spins) -> np.ndarray | float:
     """Energy of spin configuration(s) ``(..., N)`` by direct ``O(N^2)`` evaluation.
 
@@ -333,52 +282,6 @@ def energy_of_spins(model: IsingModel, spins) -> np.ndarray | float:
 # ---------------------------------------------------------------------------------------
 # Tables over the whole state space
 # ---------------------------------------------------------------------------------------
-
-
-def _check_model(model) -> IsingModel:
-    if not isinstance(model, IsingModel):
-        raise TypeError(
-            f"model must be an IsingModel (build one with ring, torus, ...), got "
-            f"{type(model).__name__}"
-        )
-    return model
-
-
-@numba.njit(cache=True)
-def _energies_kernel(J, h):
-    """Energies of all ``2**N`` states in ``O(2**N)`` additions.
-
-    Adding spin ``k`` (bit ``k`` going from 0 to 1) to a state ``x < 2**k`` changes the
-    energy by ``-2 f_k(x)``, where ``f_k(x) = h_k + sum_j J_kj s_j`` is the local field
-    on spin ``k`` (spins above ``k`` are all down). The fields ``f_k(x)`` for
-    ``x < 2**k`` are built the same way, one bit at a time. Every entry is the end of a
-    chain of at most ``N`` additions, so rounding errors do not pile up along the table.
-    """
-    n = h.shape[0]
-    n_states = 1 << n
-    out = np.empty(n_states)
-    e0 = 0.0
-    for i in range(n):
-        e0 += h[i]  # s_i = -1 contributes -h_i * s_i = +h_i
-        for j in range(i + 1, n):
-            e0 -= J[i, j]  # s_i s_j = +1
-    out[0] = e0
-    field = np.empty(max(1, n_states >> 1))
-    for k in range(n):
-        size = 1 << k
-        f0 = h[k]
-        for j in range(n):
-            if j != k:
-                f0 -= J[k, j]
-        field[0] = f0
-        for m in range(k):
-            step = 2.0 * J[k, m]
-            half = 1 << m
-            for x in range(half, 2 * half):
-                field[x] = field[x - half] + step
-        for x in range(size):
-            out[size + x] = out[x] - 2.0 * field[x]
-    return out
 
 
 @numba.njit(cache=True)
@@ -419,24 +322,26 @@ def energies(model: IsingModel) -> np.ndarray:
 
     Notes
     -----
-    Jitted and incremental: each state's energy is that of a state with one spin fewer
-    up, plus the cost of raising that spin, and the local fields needed are built the
-    same way. That is ``O(2**N)`` additions, against ``O(2**N N**2)`` for evaluating the
-    definition state by state; ``N = 24`` (16.8 million states) takes a fraction of a
-    second (see ``benchmarks/energies.py``).
+    Jitted, parallel and blocked (the same table the Bellman solver builds): with the
+    lowest ``b = min(N, 12)`` spins ``L`` and the others ``H`` of a state,
+    ``E = E_low(L) + E_high(H) - sum_{j<b} s_j(L) g_j(H)``, where ``g_j(H)`` is the field
+    the high spins put on low spin ``j``. Each block of ``2**b`` states costs ``O(2**b b)``
+    additions, against ``O(2**N N**2)`` for evaluating the definition state by state, and
+    no entry is the end of a long chain of additions (no drift); ``N = 24`` (16.8 million
+    states) takes a fraction of a second (see ``benchmarks/energies.py``).
 
     Raises
     ------
     TypeError
         If ``model`` is not an :class:`IsingModel`.
     ValueError
-        If the table (``8 * 2**N`` bytes plus a half-size scratch table) would exceed
-        :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes it needs.
+        If the table (``8 * 2**N`` bytes) does not fit in the available memory (capped
+        by :data:`MEMORY_BUDGET_BYTES`); the message says how many bytes it needs.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(12 * (1 << n), f"energies of {model.name} (N={n}, 2**{n} states)")
-    return _energies_kernel(np.ascontiguousarray(model.J), np.ascontiguousarray(model.h))
+    require_memory(8 * (1 << n), f"energies of {model.name} (N={n}, 2**{n} states)", "use a smaller model")
+    return energy_table(model)
 
 
 def flip_energy_changes(model: IsingModel) -> np.ndarray:
@@ -462,21 +367,16 @@ def flip_energy_changes(model: IsingModel) -> np.ndarray:
         If the tables (``8 * 2**N * (N + 1)`` bytes and a little scratch) would exceed
         :data:`MEMORY_BUDGET_BYTES`; the message says how many bytes they need.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(
-        8 * (1 << n) * (n + 1) + 4 * (1 << n),
+    require_memory(8 * (1 << n) * (n + 1) + 4 * (1 << n),
         f"flip_energy_changes of {model.name} (N={n}, a 2**{n} x {n} table)",
     )
     return _flip_energy_changes_kernel(energies(model), n)
 
 
 def magnetizations(model: IsingModel) -> np.ndarray:
-    """Total magnetisation ``M(x) = sum_i s_i`` of every state.
-
-    Parameters
-    ----------
-    model : IsingModel
+    """Total magnetisation ``M(x) = sum_i s_i`` of every state of ``model``.
 
     Returns
     -------
@@ -490,7 +390,7 @@ def magnetizations(model: IsingModel) -> np.ndarray:
     ValueError
         If the table would exceed :data:`MEMORY_BUDGET_BYTES`.
     """
-    model = _check_model(model)
+    model = check_model(model)
     n = model.n
-    check_table_memory(8 * (1 << n), f"magnetizations of {model.name} (N={n})")
+    require_memory(8 * (1 << n), f"magnetizations of {model.name} (N={n})")
     return _magnetizations_kernel(n)

@@ -19,29 +19,20 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .acceptance import check_beta, glauber_acceptance, metropolis_acceptance
+from ._rules import RULES, check_rule
+from ._validate import check_beta, check_count, check_model
+from .acceptance import glauber_acceptance, metropolis_acceptance
 from .boltzmann import boltzmann_distribution
-from .ising import IsingModel, _check_model, check_table_memory, flip_energy_changes
+from ._memory import require_memory
+from .ising import IsingModel, flip_energy_changes
 
 __all__ = [
     "RULES",
-    "check_rule",
     "glauber_transition_matrix",
     "relaxation_time",
     "entropy_production",
     "evolve_distribution",
 ]
-
-#: Names of the acceptance rules understood by the library.
-RULES = ("glauber", "metropolis")
-
-
-def check_rule(rule) -> str:
-    """Validate an acceptance rule name (``"glauber"`` or ``"metropolis"``)."""
-    if rule not in RULES:
-        raise ValueError(f"rule must be one of {RULES}, got {rule!r}")
-    return rule
-
 
 def glauber_transition_matrix(
     model: IsingModel, beta: float, rule: str = "glauber", site: int | None = None
@@ -77,9 +68,9 @@ def glauber_transition_matrix(
     ------
     ValueError
         For a bad ``beta``, ``rule`` or ``site``, or if the matrix would exceed
-        :data:`kobold_lib.ising.MEMORY_BUDGET_BYTES` (the message says how many bytes).
+        the available memory (the message says how many bytes).
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     rule = check_rule(rule)
     n, n_states = model.n, model.n_states
@@ -90,7 +81,7 @@ def glauber_transition_matrix(
         if not 0 <= site < n:
             raise ValueError(f"site must be in [0, {n}) for {model.name}, got {site}")
     # dE table + data/indices of the matrix (8 + 8 + 4 bytes per stored entry)
-    check_table_memory(
+    require_memory(
         n_states * (n + 1) * 28,
         f"glauber_transition_matrix of {model.name} (N={n}, a 2**{n} x 2**{n} sparse matrix)",
     )
@@ -154,7 +145,7 @@ def relaxation_time(model: IsingModel, beta: float, rule: str = "glauber") -> fl
     high temperature has some close to -1) make deviations flip sign from step to step;
     they do not enter ``tau``.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
     if np.isinf(beta):
         raise ValueError("beta must be finite for relaxation_time, got inf")
@@ -277,13 +268,10 @@ def evolve_distribution(P, p0, n_steps: int, record_every: int = 1) -> np.ndarra
     """
     P = _check_stochastic(P)
     p = _check_distribution(p0, P.shape[0], "p0").copy()
-    for value, name, low in ((n_steps, "n_steps", 0), (record_every, "record_every", 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
-    n_records = int(n_steps) // int(record_every) + 1
-    check_table_memory(n_records * P.shape[0] * 8, f"evolve_distribution ({n_records} records)")
+    n_steps = check_count(n_steps, "n_steps", 0)
+    record_every = check_count(record_every, "record_every", 1)
+    n_records = n_steps // record_every + 1
+    require_memory(n_records * P.shape[0] * 8, f"evolve_distribution ({n_records} records)")
     out = np.empty((n_records, P.shape[0]))
     out[0] = p
     PT = P.T.tocsr()

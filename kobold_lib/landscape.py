@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .ising import IsingModel, _check_model, energies, flip_energy_changes
+from ._validate import check_model
+from .ising import IsingModel, energies, flip_energy_changes
 
 __all__ = [
     "EnergyLevels",
@@ -85,7 +86,7 @@ def energy_levels(model: IsingModel, atol: float = 1e-9) -> EnergyLevels:
     -------
     EnergyLevels
     """
-    model = _check_model(model)
+    model = check_model(model)
     atol = _check_atol(atol)
     e = np.sort(energies(model))
     starts = _group(e, atol)
@@ -107,7 +108,7 @@ def ground_states(model: IsingModel, atol: float = 1e-9) -> np.ndarray:
     (G,) int64
         The ground states in increasing order of index.
     """
-    model = _check_model(model)
+    model = check_model(model)
     atol = _check_atol(atol)
     e = energies(model)
     return np.flatnonzero(e <= e.min() + atol).astype(np.int64)
@@ -131,7 +132,7 @@ def frustrated_triangles(model: IsingModel) -> tuple[int, int]:
         Number of frustrated triangles and number of triangles. Ferromagnets have no
         frustrated triangle; for the Sherrington-Kirkpatrick glass about half are.
     """
-    model = _check_model(model)
+    model = check_model(model)
     J = np.asarray(model.J)
     sign = np.sign(J)
     n = model.n
@@ -168,7 +169,7 @@ def local_minima(model: IsingModel, strict: bool = True, atol: float = 1e-9) -> 
         The local minima in increasing order of index; the ground states are always
         among them when ``strict=False``.
     """
-    model = _check_model(model)
+    model = check_model(model)
     atol = _check_atol(atol)
     if not isinstance(strict, (bool, np.bool_)):
         raise TypeError(f"strict must be True or False, got {type(strict).__name__}")

@@ -49,19 +49,13 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .acceptance import check_beta, glauber_acceptance
-from .bellman import (
-    TIE_RTOL,
-    BellmanSolution,
-    _check_gamma,
-    _check_model,
-    _energy_scale,
-    _evaluate,
-    _Tables,
-    q_values,
-    solve,
-)
-from .ising import IsingModel, energy_of_spins, spins_of_state
+from ._memory import require_memory
+from ._sweeps import evaluate
+from ._tables import Tables, energy_scale
+from ._validate import check_beta, check_count, check_gamma, check_model, check_real, check_table
+from .acceptance import glauber_acceptance
+from .bellman import TIE_RTOL, BellmanSolution, q_values, solve
+from .ising import IsingModel, flip_energy_changes
 
 __all__ = [
     "QLearningResult",
@@ -187,25 +181,8 @@ class QLearningResult:
 # ----------------------------------------------------------------------- validation
 
 
-def _check_count(value, name: str, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive integer, got {type(value).__name__}")
-    value = int(value)
-    if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value}")
-    if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum}, got {value}")
-    return value
-
-
-def _check_real(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    return float(value)
-
-
 def _check_learning_model(model) -> IsingModel:
-    model = _check_model(model)
+    model = check_model(model)
     if model.n > MAX_LEARNING_SPINS:
         n = model.n
         pairs = (n + 1) << n
@@ -218,15 +195,7 @@ def _check_learning_model(model) -> IsingModel:
 
 
 def _check_q(Q, n: int) -> np.ndarray:
-    Q = np.asarray(Q)
-    if Q.shape != (1 << n, n + 1):
-        raise ValueError(f"Q must have shape (2**N, N + 1) = ({1 << n}, {n + 1}), got {Q.shape}")
-    if not np.issubdtype(Q.dtype, np.number) or np.iscomplexobj(Q):
-        raise TypeError(f"Q must hold real numbers, got dtype {Q.dtype}")
-    Q = np.asarray(Q, dtype=np.float64)
-    if not np.all(np.isfinite(Q)):
-        raise ValueError("Q must be finite (no NaN or inf)")
-    return Q
+    return check_table(Q, "Q", (1 << n, n + 1), "(2**N, N + 1)")
 
 
 # --------------------------------------------------------------------------- tables
@@ -234,14 +203,8 @@ def _check_q(Q, n: int) -> np.ndarray:
 
 def _flip_tables(model: IsingModel, beta: float) -> tuple[np.ndarray, np.ndarray]:
     """Energy changes dE (2**N, N) and Glauber acceptances p (2**N, N) of every flip."""
-    n = model.n
-    states = np.arange(1 << n)
-    E = energy_of_spins(model, spins_of_state(states, n))
-    E = np.atleast_1d(E)
-    partners = states[:, None] ^ (1 << np.arange(n))[None, :]
-    dE = np.ascontiguousarray(E[partners] - E[:, None])
-    p = np.ascontiguousarray(glauber_acceptance(dE, beta), dtype=np.float64).reshape(dE.shape)
-    return dE, p
+    dE = flip_energy_changes(model)
+    return dE, np.ascontiguousarray(glauber_acceptance(dE, beta), dtype=np.float64).reshape(dE.shape)
 
 
 def _greedy_policy_of_q(Q: np.ndarray, tie: float) -> np.ndarray:
@@ -335,11 +298,9 @@ def one_step_to_retry(model: IsingModel, beta, gamma, Q) -> np.ndarray:
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     Q : (2**N, N + 1) array_like
         One-step action values (energy units); column 0 is stop.
 
@@ -348,13 +309,13 @@ def one_step_to_retry(model: IsingModel, beta, gamma, Q) -> np.ndarray:
     (2**N, N + 1) float64
         Retry-form action values (energy units); column 0 is 0.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
-    gamma = _check_gamma(gamma)
+    gamma = check_gamma(gamma)
     n = model.n
-    if n > 20:
-        raise ValueError(f"model has N={n} spins; one_step_to_retry tabulates 2**N x (N + 1) values, use N <= 20")
     Q = _check_q(Q, n)
+    # dE, p and the stay factors (2**N, N) each, and the (2**N, N + 1) result
+    require_memory((24 * n + 8 * (n + 1)) << n, f"one_step_to_retry on a model of N={n} spins")
     _, p = _flip_tables(model, beta)
     V = np.maximum(0.0, Q[:, 1:].max(axis=1))
     stay = (1.0 - p) * gamma
@@ -373,13 +334,11 @@ def optimal_action_mask(model: IsingModel, beta, gamma, V, tol=None) -> np.ndarr
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     V : (2**N,) array_like
-        Optimal values, e.g. ``bellman.solve(model, beta, gamma).V``.
+        The optimal values, e.g. ``solve(model, beta, gamma).V`` (energy units).
     tol : float, optional
         Absolute tolerance, energy units. Default ``1e-9 * scale`` (``scale`` bounds
         ``|E|``): far above the rounding of the exact solution.
@@ -390,10 +349,10 @@ def optimal_action_mask(model: IsingModel, beta, gamma, V, tol=None) -> np.ndarr
         ``mask[s, a]`` is true when action ``a`` (0 = stop, ``k + 1`` = flip spin ``k``)
         is optimal in state ``s``.
     """
-    model = _check_model(model)
+    model = check_model(model)
     if tol is None:
-        tol = AGREEMENT_RTOL * _energy_scale(model)
-    tol = _check_real(tol, "tol")
+        tol = AGREEMENT_RTOL * energy_scale(model)
+    tol = check_real(tol, "tol")
     if not (tol >= 0.0 and math.isfinite(tol)):
         raise ValueError(f"tol must be a non-negative finite number (energy units), got {tol}")
     Qr = q_values(model, beta, gamma, V, form="retry")
@@ -471,16 +430,16 @@ def q_learning(
     """
     model = _check_learning_model(model)
     beta = check_beta(beta)
-    gamma = _check_gamma(gamma)
-    n_episodes = _check_count(n_episodes, "n_episodes", MAX_EPISODES)
-    episode_length = _check_count(episode_length, "episode_length")
-    epsilon = _check_real(epsilon, "epsilon")
+    gamma = check_gamma(gamma)
+    n_episodes = check_count(n_episodes, "n_episodes", 1, MAX_EPISODES)
+    episode_length = check_count(episode_length, "episode_length", 1)
+    epsilon = check_real(epsilon, "epsilon")
     if not 0.0 <= epsilon <= 1.0:  # also rejects NaN
         raise ValueError(f"epsilon must be in [0, 1] (probability of a random attempt), got {epsilon}")
-    omega = _check_real(step_exponent, "step_exponent")
+    omega = check_real(step_exponent, "step_exponent")
     if not 0.5 < omega <= 1.0:
         raise ValueError(f"step_exponent must be in (0.5, 1] (step size 1 / n**step_exponent), got {omega}")
-    q_init = _check_real(q_init, "q_init")
+    q_init = check_real(q_init, "q_init")
     if not math.isfinite(q_init):
         raise ValueError(f"q_init must be finite (energy units), got {q_init}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
@@ -490,11 +449,11 @@ def q_learning(
     seed = int(seed)
     if record_every is None:
         record_every = max(1, n_episodes // 100)
-    record_every = _check_count(record_every, "record_every")
+    record_every = check_count(record_every, "record_every", 1)
 
     n = model.n
     size = 1 << n
-    scale = _energy_scale(model)
+    scale = energy_scale(model)
     tie = TIE_RTOL * scale
     dE, p = _flip_tables(model, beta)
     optimal = solve(model, beta, gamma)
@@ -512,10 +471,10 @@ def q_learning(
     states = np.arange(size)
     # The tables of bellman.evaluate_policy, built once: the greedy policy is evaluated
     # exactly at every recording point by the same graph walk (same bits).
-    tables = _Tables(model, beta)
+    tables = Tables(model, beta)
 
     def policy_value(policy: np.ndarray) -> np.ndarray:
-        return _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, np.empty(size))
+        return evaluate(tables, policy, gamma, np.empty(size))
 
     def record(done: int, attempts: int) -> None:
         policy = _greedy_policy_of_q(Q, tie)

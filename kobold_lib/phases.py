@@ -35,44 +35,22 @@ Public functions
 
 from __future__ import annotations
 
-import concurrent.futures as cf
-import hashlib
 import math
-import multiprocessing
 import os
-import re
-import sys
 import time
+import warnings
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 import numba
 import numpy as np
-from numba import prange
 
-from .acceptance import check_beta
-from .bellman import (
-    _CHUNK,
-    _FM,
-    BELLMAN_METHODS,
-    TIE_RTOL,
-    _check_choice,
-    _check_gamma,
-    _check_model,
-    _check_tol,
-    _energy_scale,
-    _evaluate,
-    _parts,
-    _q_retry,
-    _q_rows,
-    _require_memory,
-    _solve,
-    _Tables,
-    _ThreadsFor,
-    _weights,
-    bellman_memory_bytes,
-    solve,
-)
+from ._cache import cache_key, cache_path, load_cache, save_cache
+from ._memory import require_memory
+from ._pool import check_executor, interactive, run_tasks
+from ._sweeps import classify, evaluate, solve_tables
+from ._tables import Tables, ThreadsFor, energy_scale
+from ._validate import check_beta, check_bool, check_choice, check_gamma, check_grid, check_model, check_tol
+from .bellman import BELLMAN_METHODS, TIE_RTOL, bellman_memory_bytes, solve
 from .ising import IsingModel
 from .policy import tree_depth
 
@@ -84,7 +62,6 @@ __all__ = [
     "phase_diagram",
     "book_grid",
     "PHASE_STATISTICS",
-    "PHASES_CACHE_VERSION",
     "DE_RTOL",
 ]
 
@@ -114,140 +91,6 @@ PHASE_STATISTICS = (
 )
 
 _INT_STATISTICS = ("n_absorbing", "n_nonground_absorbing", "n_marginal_stops", "max_depth", "iterations")
-
-
-# ----------------------------------------------------------------------------- kernels
-
-
-@numba.njit(cache=True, parallel=True)
-def _classify(E, W, V, policy, n, beta, gamma, use_w, tie, de_tol, e_ground):
-    """Counts over all states, summed over chunks.
-
-    Columns: wise, greedy, neutral, stop, tie-uphill, non-ground stops, wise local
-    minima (every move uphill), marginal stops (stops with a move of positive value
-    at most ``tie``). The action values are the solver's retry-form Q values (same
-    expression, same weights), so "optimal" means what it means to the tie rule.
-    """
-    c = 1.0 - gamma
-    size = E.size
-    nchunk = (size + 4095) >> 12
-    counts = np.zeros((nchunk, 8), dtype=np.int64)
-    for ch in prange(nchunk):
-        q = np.empty(n)
-        for x in range(ch << 12, min(size, (ch + 1) << 12)):
-            ex = E[x]
-            best = -np.inf
-            all_up = True
-            for k in range(n):
-                y = x ^ (1 << k)
-                a, b = _weights(E, W, x, y, beta, use_w)
-                dE = E[y] - ex
-                qk = _q_retry(V[y], dE, a, b, gamma, c)
-                q[k] = qk
-                if qk > best:
-                    best = qk
-                if dE <= de_tol:
-                    all_up = False
-            if policy[x] == 0:
-                counts[ch, 3] += 1
-                if ex > e_ground:
-                    counts[ch, 5] += 1
-                if best > 0.0:
-                    counts[ch, 7] += 1
-                continue
-            down = False
-            level = False
-            for k in range(n):
-                if q[k] >= best - tie:
-                    dE = E[x ^ (1 << k)] - ex
-                    if dE < -de_tol:
-                        down = True
-                    elif dE <= de_tol:
-                        level = True
-            if down:
-                counts[ch, 1] += 1
-            elif level:
-                counts[ch, 2] += 1
-            else:
-                counts[ch, 0] += 1
-                if all_up:
-                    counts[ch, 6] += 1
-            chosen = policy[x] - 1
-            if (down or level) and E[x ^ (1 << chosen)] - ex > de_tol:
-                counts[ch, 4] += 1
-    return counts.sum(axis=0)
-
-
-@numba.njit(cache=True, fastmath=_FM, error_model="numpy")
-def _classify_chunks(E, W, V, policy, n, gamma, tie, de_tol, e_ground, first, last, q, best, down, level, counts):
-    """:func:`_classify` over chunks first..last-1 of _CHUNK states (weights tabulated).
-
-    The Q values of a chunk come spin by spin as contiguous runs (the solver's greedy
-    pass does the same, with the same expression); the optimal moves are then marked
-    downhill or level spin by spin too, and each state is classified. Adds into
-    ``counts`` (8,).
-    """
-    for ch in range(first, last):
-        base = ch * _CHUNK
-        _q_rows(E, W, V, n, gamma, base, q, best)
-        for i in range(_CHUNK):
-            down[i] = 0
-            level[i] = 0
-        for k in range(n):
-            bit = 1 << k
-            row = q[k]
-            for i in range(_CHUNK):
-                if row[i] >= best[i] - tie:
-                    x = base + i
-                    dE = E[x ^ bit] - E[x]
-                    if dE < -de_tol:
-                        down[i] = 1
-                    elif dE <= de_tol:
-                        level[i] = 1
-        for i in range(_CHUNK):
-            x = base + i
-            ex = E[x]
-            if policy[x] == 0:
-                counts[3] += 1
-                if ex > e_ground:
-                    counts[5] += 1
-                if best[i] > 0.0:
-                    counts[7] += 1
-                continue
-            if down[i]:
-                counts[1] += 1
-            elif level[i]:
-                counts[2] += 1
-            else:
-                counts[0] += 1
-                all_up = True
-                for k in range(n):
-                    if E[x ^ (1 << k)] - ex <= de_tol:
-                        all_up = False
-                        break
-                if all_up:
-                    counts[6] += 1
-            chosen = policy[x] - 1
-            if (down[i] or level[i]) and E[x ^ (1 << chosen)] - ex > de_tol:
-                counts[4] += 1
-
-
-@numba.njit(cache=True, parallel=True)
-def _classify_blocked(E, W, V, policy, n, gamma, tie, de_tol, e_ground, nparts):
-    """The counts of :func:`_classify`, chunk by chunk (weights tabulated, 2**N >= _CHUNK)."""
-    nchunks = E.size // _CHUNK
-    counts = np.zeros((nparts, 8), dtype=np.int64)
-    for part in prange(nparts):
-        q = np.empty((n, _CHUNK))
-        best = np.empty(_CHUNK)
-        down = np.empty(_CHUNK, dtype=np.uint8)
-        level = np.empty(_CHUNK, dtype=np.uint8)
-        first = (part * nchunks) // nparts
-        last = ((part + 1) * nchunks) // nparts
-        _classify_chunks(
-            E, W, V, policy, n, gamma, tie, de_tol, e_ground, first, last, q, best, down, level, counts[part]
-        )
-    return counts.sum(axis=0)
 
 
 # ------------------------------------------------------------------ one grid point
@@ -314,22 +157,12 @@ class PolicyStatistics:
     iterations: int
 
 
-def _statistics_of(model: IsingModel, tables: _Tables, sol, gamma: float) -> PolicyStatistics:
-    scale = _energy_scale(model)
-    de_tol = DE_RTOL * scale
-    if tables.use_w and model.n_states >= 8 * _CHUNK:
-        counts = _classify_blocked(
-            tables.E, tables.W, sol.V, sol.policy, model.n, gamma, sol.tie_tolerance, de_tol,
-            tables.e_min + de_tol, _parts(),
-        )
-    else:
-        counts = _classify(
-            tables.E, tables.W, sol.V, sol.policy, model.n, tables.beta, gamma, tables.use_w,
-            sol.tie_tolerance, de_tol, tables.e_min + de_tol,
-        )
+def _statistics_of(model: IsingModel, tables: Tables, V, policy, iterations: int, tie: float, gamma: float) -> PolicyStatistics:
+    de_tol = DE_RTOL * energy_scale(model)
+    counts = classify(tables, V, policy, gamma, tie, de_tol, tables.e_min + de_tol)
     wise, greedy, neutral, stop, tie_up, nonground, wise_min, marginal = (int(v) for v in counts)
     size = model.n_states
-    depth = tree_depth(sol.policy)
+    depth = tree_depth(policy)
     if depth.min() < 0:  # pragma: no cover - an optimal policy is always a forest
         raise RuntimeError("the optimal policy graph has a cycle; please report this model")
     acting = size - stop
@@ -344,13 +177,13 @@ def _statistics_of(model: IsingModel, tables: _Tables, sol, gamma: float) -> Pol
         stop_fraction=stop / size,
         tie_uphill_fraction=tie_up / size,
         wise_minimum_fraction=wise_min / size,
-        mean_value=float(np.mean(sol.V)),
+        mean_value=float(np.mean(V)),
         n_absorbing=stop,
         n_nonground_absorbing=nonground,
         n_marginal_stops=marginal,
         mean_depth=float(depth.mean()),
         max_depth=int(depth.max()),
-        iterations=int(sol.iterations),
+        iterations=int(iterations),
     )
 
 
@@ -359,11 +192,9 @@ def policy_statistics(model: IsingModel, beta, gamma, solution=None, *, method: 
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     solution : BellmanSolution, optional
         A solution of this model at this ``(beta, gamma)`` (to skip the solve).
     method, tol
@@ -375,9 +206,9 @@ def policy_statistics(model: IsingModel, beta, gamma, solution=None, *, method: 
         Fractions of wise, greedy, neutral and stopping states, ``<V>``, absorbing
         states (all, and those above the ground energy), tree depths.
     """
-    model = _check_model(model)
+    model = check_model(model)
     beta = check_beta(beta)
-    gamma = _check_gamma(gamma)
+    gamma = check_gamma(gamma)
     if solution is None:
         solution = solve(model, beta, gamma, method, tol=tol)
     else:
@@ -390,7 +221,9 @@ def policy_statistics(model: IsingModel, beta, gamma, solution=None, *, method: 
                 f"solution was solved at beta={solution.beta}, gamma={solution.gamma}, "
                 f"not at beta={beta}, gamma={gamma}"
             )
-    return _statistics_of(model, _Tables(model, beta), solution, gamma)
+    with ThreadsFor(model.n_states):
+        tables = Tables(model, beta)
+        return _statistics_of(model, tables, solution.V, solution.policy, solution.iterations, solution.tie_tolerance, gamma)
 
 
 def wise_fraction(model: IsingModel, beta, gamma, *, among: str = "all", method: str = "gauss_seidel", tol=None) -> float:
@@ -398,11 +231,9 @@ def wise_fraction(model: IsingModel, beta, gamma, *, among: str = "all", method:
 
     Parameters
     ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    gamma : float
-        Discount per attempt in ``(0, 1)``.
+    model, beta, gamma : IsingModel, float, float
+        The model, the inverse temperature in ``[0, inf]`` and the discount per attempt
+        in ``(0, 1)``.
     among : {"all", "acting"}
         Denominator: all ``2**N`` states (default), or the states where the kobold acts.
     method, tol
@@ -414,7 +245,7 @@ def wise_fraction(model: IsingModel, beta, gamma, *, among: str = "all", method:
         In ``[0, 1]``. A state counts as wise only if *every* optimal move (within the
         solver's tie tolerance) has ``dE > DE_RTOL * scale``; see the module docstring.
     """
-    _check_choice(among, "among", ("all", "acting"))
+    check_choice(among, "among", ("all", "acting"))
     stats = policy_statistics(model, beta, gamma, method=method, tol=tol)
     return stats.wise_fraction if among == "all" else stats.wise_fraction_acting
 
@@ -484,7 +315,7 @@ class PhaseDiagram:
 
     def statistic(self, name: str) -> np.ndarray:
         """The ``(n_beta, n_gamma)`` array of one statistic of :data:`PHASE_STATISTICS`."""
-        _check_choice(name, "name", PHASE_STATISTICS)
+        check_choice(name, "name", PHASE_STATISTICS)
         return getattr(self, name)
 
     @property
@@ -516,31 +347,6 @@ class PhaseDiagram:
         return out
 
 
-def _check_grid(values, name: str, check) -> np.ndarray:
-    arr = np.asarray(values)
-    if arr.ndim == 0:
-        arr = arr.reshape(1)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got shape {arr.shape}")
-    if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr) or arr.dtype == bool:
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    arr = np.array(arr, dtype=np.float64)
-    for v in arr:
-        check(float(v))
-    arr.setflags(write=False)
-    return arr
-
-
-def _check_gamma_value(g: float) -> None:
-    if not (0.0 < g < 1.0):
-        raise ValueError(f"gammas must be in (0, 1) (discount per attempt), got {g}")
-
-
-def _check_beta_value(b: float) -> None:
-    if math.isnan(b) or b < 0.0:
-        raise ValueError(f"betas must be in [0, inf] (inverse temperature), got {b}")
-
-
 def _row(model: IsingModel, beta: float, gammas: np.ndarray, method: str, tol, warm_start: bool, threads) -> dict:
     """One row of the grid: every gamma at one beta, in ascending gamma, warm-started.
 
@@ -557,13 +363,13 @@ def _row(model: IsingModel, beta: float, gammas: np.ndarray, method: str, tol, w
         # E and W depend on (model, beta) only: one set of tables serves the whole row
         # (the arguments were validated by phase_diagram, so the solver is called directly).
         t_tables = time.perf_counter()
-        tables = _Tables(model, beta)
-        scale = _energy_scale(model)
+        tables = Tables(model, beta)
+        scale = energy_scale(model)
         tie = TIE_RTOL * scale
-        tol = _check_tol(tol, scale)
+        tol = check_tol(tol, scale)
         t_tables = time.perf_counter() - t_tables
         policy = None
-        with _ThreadsFor(model.n_states):
+        with ThreadsFor(model.n_states):
             for j in order:
                 t0 = time.perf_counter()
                 gamma = float(gammas[j])
@@ -572,9 +378,9 @@ def _row(model: IsingModel, beta: float, gammas: np.ndarray, method: str, tol, w
                     # The previous (smaller) gamma's optimal policy, evaluated at this
                     # gamma, lies below this gamma's optimum everywhere and is a
                     # sub-solution, so Gauss-Seidel's raise-only sweeps start from it safely.
-                    V0 = _evaluate(tables.E, tables.W, policy, beta, gamma, tables.use_w, np.empty(model.n_states))
-                sol = _solve(model, beta, gamma, method, tol, 100_000, "retry", None, tie, V0, tables)
-                stats = _statistics_of(model, tables, sol, gamma)
+                    V0 = evaluate(tables, policy, gamma, np.empty(model.n_states))
+                sol = solve_tables(tables, gamma, method, tol, 100_000, "retry", None, tie, V0)
+                stats = _statistics_of(model, tables, sol.V, sol.policy, sol.iterations, tie, gamma)
                 policy = sol.policy
                 for name in PHASE_STATISTICS:
                     out[name][j] = getattr(stats, name)
@@ -609,51 +415,24 @@ def book_grid(n_beta: int = 32, n_gamma: int = 32) -> tuple[np.ndarray, np.ndarr
 # ------------------------------------------------------------------------ the cache
 
 
-def _cache_key(model: IsingModel, betas, gammas, method: str, tol: float) -> str:
-    digest = hashlib.sha256()
-    for part in (
-        f"kobold_lib.phases v{PHASES_CACHE_VERSION}",
-        model.fingerprint,
-        str(model.n),
-        method,
-        repr(float(tol)),
-        repr(TIE_RTOL),
-        repr(DE_RTOL),
-    ):
-        digest.update(part.encode())
-        digest.update(b"\0")
-    digest.update(np.ascontiguousarray(betas, dtype=np.float64).tobytes())
-    digest.update(b"\0")
-    digest.update(np.ascontiguousarray(gammas, dtype=np.float64).tobytes())
-    return digest.hexdigest()
+def _cache_file(cache_dir, model: IsingModel, betas, gammas, method: str, tol: float):
+    version = f"kobold_lib.phases v{PHASES_CACHE_VERSION}"
+    key = cache_key((version, model.fingerprint, model.n, method, repr(float(tol)), repr(TIE_RTOL), repr(DE_RTOL)), (betas, gammas))
+    return cache_path(cache_dir, model.name, key), key
 
 
-def _cache_path(cache_dir: Path, model: IsingModel, key: str) -> Path:
-    slug = re.sub(r"[^A-Za-z0-9]+", "_", model.name).strip("_") or "model"
-    return cache_dir / f"{slug}-{key[:16]}.npz"
+def _read_cache(path, key: str, n_beta: int, n_gamma: int):
+    shapes = {"betas": (n_beta,), "gammas": (n_gamma,), "seconds": (n_beta, n_gamma)}
+    shapes.update({name: (n_beta, n_gamma) for name in PHASE_STATISTICS})
+    shapes.update({name: () for name in ("model_name", "fingerprint", "method", "n", "tol")})
+    return load_cache(path, key, shapes, ("betas", "gammas", "seconds", "n", "tol") + PHASE_STATISTICS)
 
 
-def _load_cache(path: Path, key: str):
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                return None
-            arrays = {name: np.array(data[name]) for name in data.files}
-    except (OSError, KeyError, ValueError):
-        return None
-    return arrays
-
-
-def _save_cache(path: Path, key: str, diagram: PhaseDiagram) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write_cache(path, key: str, diagram: PhaseDiagram) -> None:
     arrays = {f.name: getattr(diagram, f.name) for f in fields(diagram) if f.name != "from_cache"}
     for name in _INT_STATISTICS:
         arrays[name] = arrays[name].astype(np.int32)  # small counts: half the bytes
-    arrays["key"] = np.array(key)
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as f:
-        np.savez_compressed(f, **arrays)
-    os.replace(tmp, path)
+    save_cache(path, key, arrays)
 
 
 def _diagram_from_arrays(arrays: dict, from_cache: bool) -> PhaseDiagram:
@@ -675,40 +454,9 @@ def _diagram_from_arrays(arrays: dict, from_cache: bool) -> PhaseDiagram:
     return PhaseDiagram(from_cache=from_cache, **kwargs)
 
 
-# ------------------------------------------------------------------- the executors
-
-
-def _interactive() -> bool:
-    if "ipykernel" in sys.modules:
-        return True
-    try:
-        return sys.stderr.isatty()
-    except (AttributeError, ValueError):  # pragma: no cover - closed or odd stderr
-        return False
-
-
-def _check_executor(executor):
-    if executor is None or (isinstance(executor, str) and executor == "serial"):
-        return executor
-    if isinstance(executor, str):
-        raise ValueError(f"executor must be None, 'serial' or a concurrent.futures.Executor, got {executor!r}")
-    if not isinstance(executor, cf.Executor):
-        raise TypeError(
-            f"executor must be None, 'serial' or a concurrent.futures.Executor, got {type(executor).__name__}"
-        )
-    if isinstance(executor, cf.ProcessPoolExecutor):
-        context = getattr(executor, "_mp_context", None)
-        if context is not None and context.get_start_method() == "fork":
-            raise ValueError(
-                "executor: a ProcessPoolExecutor with the 'fork' start method can crash numba's "
-                "OpenMP threads; create it with mp_context=multiprocessing.get_context('spawn') "
-                "(or 'forkserver')"
-            )
-    return executor
-
-
-def _worker_init() -> None:
-    numba.set_num_threads(1)
+def _row_memory_bytes(n: int, method: str) -> int:
+    """Bytes one row holds at once: a solve's arrays, warm start and previous point (17), depths (24)."""
+    return bellman_memory_bytes(n, method) + (41 << n)
 
 
 def phase_diagram(
@@ -737,12 +485,21 @@ def phase_diagram(
     gammas : (n_gamma,) array_like
         Discounts per attempt in ``(0, 1)``, any order.
     executor : None, "serial" or concurrent.futures.Executor
-        ``None`` (default): a local process pool with ``os.cpu_count()`` workers (start
-        method ``"spawn"``), one numba thread each, shut down at the end. ``"serial"``:
-        rows one after the other in this process (numba kernels use all threads). Any
-        other executor (a thread or process pool, a Dask client's
-        ``client.get_executor()``) receives one task per row and is left running; each
-        task uses one numba thread.
+        ``None`` (default): a local process pool (start method ``"spawn"``), one numba
+        thread per worker, shut down at the end. It starts as many workers as run at
+        once without running out of memory: ``os.cpu_count()`` at most, no more than
+        there are rows, and no more than fit side by side in the available memory
+        (each holds one row's arrays, :func:`kobold_lib.bellman.bellman_memory_bytes`
+        plus 41 bytes per state for the warm start, the previous point and the tree
+        depths), at least one. Where the workers could not re-import the main script
+        (a script read from standard input) the rows run serially instead, with a
+        ``RuntimeWarning`` that says how to get the pool. An interrupt (Ctrl-C, a
+        notebook's stop button) ends the pool's workers at once. ``"serial"``: rows
+        one after the other in this process (numba kernels use all threads). Any other
+        executor (a thread or process pool, a Dask client's ``client.get_executor()``)
+        receives one task per row and is left running; each task uses one numba thread
+        and holds one row's arrays: sizing that executor to the memory is the caller's
+        job.
     method : str
         Solver method, one of :data:`kobold_lib.bellman.BELLMAN_METHODS`; warm starts
         need ``"gauss_seidel"`` (default) or ``"value_iteration"``.
@@ -755,7 +512,10 @@ def phase_diagram(
     cache_dir : str or Path, optional
         If given, results are read from / written to an ``.npz`` file there, named after
         the model and a hash of (model fingerprint, grid, method, tolerance, library
-        cache version). A changed model, grid or setting misses the cache.
+        cache version). A changed model, grid or setting misses the cache. A damaged
+        file (unreadable, truncated, or with the wrong key, arrays or shapes) is
+        recomputed, with one ``RuntimeWarning`` naming it, and replaced. Files are
+        written whole (a temporary file, renamed): an interrupted sweep leaves none.
     progress : bool, optional
         Show a tqdm progress bar over rows. Default: only when interactive (an IPython
         kernel or a terminal). Pass ``False`` in notebooks that are tested.
@@ -769,72 +529,52 @@ def phase_diagram(
     ------
     TypeError, ValueError
         For a bad model, grid, method, executor (including a ``"fork"`` process pool)
-        or a warm start with policy iteration.
+        or a warm start with policy iteration; ``ValueError`` also when not even one
+        row's arrays fit in the available memory (the message gives the bytes).
+    RuntimeError
+        When a worker of the default pool dies (e.g. ended by the operating system).
     """
-    model = _check_model(model)
-    betas = _check_grid(betas, "betas", _check_beta_value)
-    gammas = _check_grid(gammas, "gammas", _check_gamma_value)
-    method = _check_choice(method, "method", BELLMAN_METHODS)
-    tol = _check_tol(tol, _energy_scale(model))
-    if not isinstance(warm_start, (bool, np.bool_)):
-        raise TypeError(f"warm_start must be True or False, got {type(warm_start).__name__}")
+    model = check_model(model)
+    betas = check_grid(betas, "betas", "[0, inf] (inverse temperature)", lambda b: not math.isnan(b) and b >= 0.0)
+    gammas = check_grid(gammas, "gammas", "(0, 1) (discount per attempt)", lambda g: 0.0 < g < 1.0)
+    method = check_choice(method, "method", BELLMAN_METHODS)
+    tol = check_tol(tol, energy_scale(model))
+    warm_start = check_bool(warm_start, "warm_start")
     if warm_start and method == "policy_iteration":
         raise ValueError("warm_start=True needs method='gauss_seidel' or 'value_iteration'; pass warm_start=False")
-    executor = _check_executor(executor)
-    # every row holds the arrays of one solve (the same check solve() makes per call)
-    _require_memory(
-        bellman_memory_bytes(model.n, method),
-        f"phase_diagram(method={method!r}) on a model of N={model.n} spins (2**{model.n} states)",
-    )
-    if progress is not None and not isinstance(progress, (bool, np.bool_)):
-        raise TypeError(f"progress must be None, True or False, got {type(progress).__name__}")
-    if progress is None:
-        progress = _interactive()
+    executor = check_executor(executor)
+    # every row holds the arrays of one solve and its warm start at once: one must fit
+    per_row = _row_memory_bytes(model.n, method)
+    what = f"phase_diagram(method={method!r}) on a model of N={model.n} spins (2**{model.n} states), one row"
+    require_memory(per_row, what)
+    progress = interactive() if progress is None else check_bool(progress, "progress")
 
     key = path = None
     if cache_dir is not None:
         if not isinstance(cache_dir, (str, os.PathLike)):
             raise TypeError(f"cache_dir must be a path (str or os.PathLike), got {type(cache_dir).__name__}")
-        key = _cache_key(model, betas, gammas, method, tol)
-        path = _cache_path(Path(cache_dir), model, key)
+        path, key = _cache_file(cache_dir, model, betas, gammas, method, tol)
         if path.exists():
-            arrays = _load_cache(path, key)
-            if arrays is not None:
+            arrays = _read_cache(path, key, betas.size, gammas.size)
+            if isinstance(arrays, dict):
                 return _diagram_from_arrays(arrays, from_cache=True)
+            warnings.warn(
+                f"phase_diagram: the cache file {str(path)!r} is damaged ({arrays}); "
+                "recomputing it and replacing the file",
+                RuntimeWarning,
+                stacklevel=2,
+            )
 
-    rows = [None] * betas.size
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=betas.size, desc=f"phase diagram {model.name}", unit="row")
     try:
-        if executor == "serial":
-            for i, beta in enumerate(betas):
-                rows[i] = _row(model, float(beta), gammas, method, tol, bool(warm_start), None)
-                if bar is not None:
-                    bar.update(1)
-        else:
-            own = executor is None
-            if own:
-                executor = cf.ProcessPoolExecutor(
-                    max_workers=os.cpu_count() or 1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_worker_init,
-                )
-            try:
-                # the biggest beta rows first: they are the slowest (deepest trees)
-                futures = {
-                    executor.submit(_row, model, float(betas[i]), gammas, method, tol, bool(warm_start), 1): i
-                    for i in np.argsort(-betas, kind="stable")
-                }
-                for future in cf.as_completed(futures):
-                    rows[futures[future]] = future.result()
-                    if bar is not None:
-                        bar.update(1)
-            finally:
-                if own:
-                    executor.shutdown(wait=True, cancel_futures=True)
+        tasks = [(model, float(beta), gammas, method, tol, warm_start) for beta in betas]
+        # the biggest beta rows first: they are the slowest (deepest trees)
+        order = np.argsort(-betas, kind="stable")
+        rows = run_tasks(_row, tasks, executor, per_row, what, "phase_diagram", order, bar)
     finally:
         if bar is not None:
             bar.close()
@@ -851,5 +591,5 @@ def phase_diagram(
     )
     diagram = _diagram_from_arrays(arrays, from_cache=False)
     if path is not None:
-        _save_cache(path, key, diagram)
+        _write_cache(path, key, diagram)
     return diagram

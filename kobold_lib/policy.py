@@ -19,7 +19,8 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
-from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
+from ._rules import acceptance_scalar, check_rule
+from ._validate import check_beta, check_policy
 from .ising import IsingModel
 
 __all__ = [
@@ -29,25 +30,9 @@ __all__ = [
     "absorbing_states",
     "tree_depth",
     "is_forest",
-    "policy_graph",
     "policy_roots",
     "chosen_flip_energy_changes",
 ]
-
-
-def _check_policy(policy) -> tuple[np.ndarray, int]:
-    policy = np.asarray(policy)
-    if policy.ndim != 1:
-        raise ValueError(f"policy must be a 1-D array of length 2**N, got shape {policy.shape}")
-    if not np.issubdtype(policy.dtype, np.integer):
-        raise TypeError(f"policy must hold integers (0 = stop, k + 1 = flip spin k), got dtype {policy.dtype}")
-    size = policy.size
-    n = size.bit_length() - 1
-    if size < 2 or (1 << n) != size:
-        raise ValueError(f"policy must have length 2**N for some N >= 1, got {size}")
-    if policy.min() < 0 or policy.max() > n:
-        raise ValueError(f"policy actions must be in [0, N] = [0, {n}], got range [{policy.min()}, {policy.max()}]")
-    return np.ascontiguousarray(policy, dtype=np.int64), n
 
 
 @numba.njit(cache=True)
@@ -72,7 +57,7 @@ def successors(policy) -> np.ndarray:
     (2**N,) int64
         ``x ^ (1 << k)`` for a flip of spin ``k``, ``x`` itself for a stop.
     """
-    policy, _ = _check_policy(policy)
+    policy, _ = check_policy(policy, dtype=np.int64)
     return _successors(policy)
 
 
@@ -81,7 +66,7 @@ def policy_matrix(policy) -> sp.csr_matrix:
 
     ``T[x, t] = 1`` where ``t`` is the successor of ``x`` (``x`` itself for a stop).
     """
-    policy, _ = _check_policy(policy)
+    policy, _ = check_policy(policy, dtype=np.int64)
     size = policy.size
     succ = _successors(policy)
     return sp.csr_matrix((np.ones(size), (np.arange(size), succ)), shape=(size, size))
@@ -115,7 +100,7 @@ def chosen_flip_energy_changes(model: IsingModel, policy) -> np.ndarray:
     """
     if not isinstance(model, IsingModel):
         raise TypeError(f"model must be an IsingModel, got {type(model).__name__}")
-    policy, n = _check_policy(policy)
+    policy, n = check_policy(policy, dtype=np.int64)
     if n != model.n:
         raise ValueError(f"policy has length 2**{n} but the model has N = {model.n} spins")
     return _chosen_dE(model.J, model.h, policy)
@@ -139,9 +124,8 @@ def transition_matrix(model: IsingModel, beta, policy, rule: str = "glauber") ->
         Row-stochastic; row ``x`` has ``p`` at its successor and ``1 - p`` on the diagonal.
     """
     beta = check_beta(beta)
-    if rule not in ("glauber", "metropolis"):
-        raise ValueError(f"rule must be 'glauber' or 'metropolis', got {rule!r}")
-    policy, _ = _check_policy(policy)
+    rule = check_rule(rule)
+    policy, _ = check_policy(policy, dtype=np.int64)
     dE = chosen_flip_energy_changes(model, policy)
     accept = _acceptances(dE, beta, rule == "glauber")
     accept[policy == 0] = 0.0
@@ -157,13 +141,13 @@ def transition_matrix(model: IsingModel, beta, policy, rule: str = "glauber") ->
 def _acceptances(dE, beta, glauber):
     out = np.empty(dE.size)
     for i in range(dE.size):
-        out[i] = _glauber_scalar(dE[i], beta) if glauber else _metropolis_scalar(dE[i], beta)
+        out[i] = acceptance_scalar(dE[i], beta, glauber)
     return out
 
 
 def absorbing_states(policy) -> np.ndarray:
     """Sorted indices of the states where the policy stops (action 0)."""
-    policy, _ = _check_policy(policy)
+    policy, _ = check_policy(policy, dtype=np.int64)
     return np.flatnonzero(policy == 0).astype(np.int64)
 
 
@@ -218,7 +202,7 @@ def tree_depth(policy) -> np.ndarray:
         never stops (it runs into a cycle, which only a non-optimal policy can have).
         ``O(2**N)``: every state is visited once.
     """
-    policy, _ = _check_policy(policy)
+    policy, _ = check_policy(policy, dtype=np.int64)
     return _depths(_successors(policy))
 
 
@@ -237,7 +221,7 @@ def policy_roots(policy) -> np.ndarray:
         The root of each state's tree: ``T^d`` applied to the state, with ``d`` the
         largest tree depth. Stopping states are their own roots.
     """
-    policy, _ = _check_policy(policy)
+    policy, _ = check_policy(policy, dtype=np.int64)
     succ = _successors(policy)
     depth = _depths(succ)
     if np.any(depth < 0):
@@ -253,62 +237,3 @@ def is_forest(policy) -> bool:
     return bool(np.all(tree_depth(policy) >= 0))
 
 
-def policy_graph(policy, model: IsingModel | None = None, states=None):
-    """The policy graph as a ``networkx.DiGraph``, for drawing small trees.
-
-    Parameters
-    ----------
-    policy : (2**N,) int array
-    model : IsingModel, optional
-        If given, each node gets its ``energy`` and each edge its ``dE``.
-    states : iterable of int, optional
-        Keep only these states and everything downstream of them (their paths to the
-        absorbing states). Default: all states.
-
-    Returns
-    -------
-    networkx.DiGraph
-        Nodes are state indices with attributes ``depth`` (see :func:`tree_depth`),
-        ``absorbing`` (bool) and, with a model, ``energy``. An edge ``x -> t`` for every
-        non-stopping state, with attribute ``spin`` (the flipped spin ``k``) and, with a
-        model, ``dE``. Stopping states have no self-loop.
-    """
-    import networkx as nx
-
-    policy, n = _check_policy(policy)
-    succ = _successors(policy)
-    depth = _depths(succ)
-    if states is None:
-        keep = np.arange(policy.size)
-    else:
-        keep_set: set[int] = set()
-        for s in np.atleast_1d(np.asarray(states, dtype=np.int64)):
-            if not 0 <= s < policy.size:
-                raise ValueError(f"states must be in [0, 2**{n}), got {s}")
-            x = int(s)
-            while x not in keep_set:
-                keep_set.add(x)
-                x = int(succ[x])
-        keep = np.array(sorted(keep_set), dtype=np.int64)
-    energies = None
-    dE = None
-    if model is not None:
-        if model.n != n:
-            raise ValueError(f"policy has length 2**{n} but the model has N = {model.n} spins")
-        from .ising import energy_of_spins, spins_of_state
-
-        energies = energy_of_spins(model, spins_of_state(keep, n))
-        dE = chosen_flip_energy_changes(model, policy)
-    graph = nx.DiGraph()
-    for i, x in enumerate(keep):
-        attrs = {"depth": int(depth[x]), "absorbing": bool(policy[x] == 0)}
-        if energies is not None:
-            attrs["energy"] = float(np.atleast_1d(energies)[i])
-        graph.add_node(int(x), **attrs)
-    for x in keep:
-        if policy[x] != 0:
-            attrs = {"spin": int(policy[x] - 1)}
-            if dE is not None:
-                attrs["dE"] = float(dE[x])
-            graph.add_edge(int(x), int(succ[x]), **attrs)
-    return graph

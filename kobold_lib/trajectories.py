@@ -29,15 +29,13 @@ import numba
 import numpy as np
 from numba import prange, uint64
 
-from .acceptance import _glauber_scalar, _metropolis_scalar, check_beta
-from .bellman import _available_memory, _check_policy, _energy_scale, _energy_table, _format_bytes
+from ._memory import require_memory
+from ._rules import acceptance_scalar, check_rule
+from ._tables import energy_scale, energy_table
+from ._validate import check_beta, check_bool, check_count, check_model, check_policy
 from .ising import IsingModel
-from .ising import _check_model as _check_ising_model
 
-__all__ = ["EnergyTraces", "kobold_traces", "monte_carlo_traces", "TRACE_RULES"]
-
-#: Acceptance rules of :func:`monte_carlo_traces`.
-TRACE_RULES = ("metropolis", "glauber")
+__all__ = ["EnergyTraces", "kobold_traces", "monte_carlo_traces"]
 
 #: Relative tolerance (times the energy scale) for "this state is a ground state".
 _GROUND_RTOL = 1e-9
@@ -57,14 +55,6 @@ def _next_uniform(state):
     z = (z ^ (z >> uint64(27))) * uint64(0x94D049BB133111EB)
     z = z ^ (z >> uint64(31))
     return state, float(z >> uint64(11)) * (1.0 / 9007199254740992.0)
-
-
-def _state_energies(model: IsingModel) -> np.ndarray:
-    """E(x) for every state, (2**N,) float64: the Bellman solver's blocked tabulation."""
-    n = model.n
-    E = np.empty(1 << n)
-    _energy_table(np.ascontiguousarray(model.J), np.ascontiguousarray(model.h), n, min(n, 12), E)
-    return E
 
 
 @numba.njit(cache=True, parallel=True)
@@ -94,7 +84,7 @@ def _run_kernel(E, policy, n, beta, starts, seeds, n_steps, kobold, glauber, e_t
                     k = n - 1
                 y = x ^ (1 << k)
             dE = E[y] - E[x]
-            p = _glauber_scalar(dE, beta) if glauber else _metropolis_scalar(dE, beta)
+            p = acceptance_scalar(dE, beta, glauber)
             state, u = _next_uniform(state)
             if u < p:
                 x = y
@@ -163,13 +153,6 @@ class EnergyTraces:
 # ----------------------------------------------------------------------- validation
 
 
-def _check_model(model) -> IsingModel:
-    model = _check_ising_model(model)
-    if model.n > 30:
-        raise ValueError(f"model has N={model.n} spins; energy tables need N <= 30 (2**N states)")
-    return model
-
-
 def _check_starts(starts, n: int) -> np.ndarray:
     arr = np.asarray(starts)
     if arr.ndim == 0:
@@ -183,18 +166,11 @@ def _check_starts(starts, n: int) -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.int64)
 
 
-def _check_steps(n_steps) -> int:
-    if isinstance(n_steps, bool) or not isinstance(n_steps, (int, np.integer)):
-        raise TypeError(f"n_steps must be a positive integer, got {type(n_steps).__name__}")
-    if not 1 <= n_steps <= _MAX_STEPS:
-        raise ValueError(f"n_steps must be in [1, 2**40], got {n_steps}")
-    return int(n_steps)
-
-
-def _check_record(record) -> bool:
-    if not isinstance(record, (bool, np.bool_)):
-        raise TypeError(f"record must be True or False, got {type(record).__name__}")
-    return bool(record)
+def _check_model_size(model) -> IsingModel:
+    model = check_model(model)
+    if model.n > 30:
+        raise ValueError(f"model has N={model.n} spins; energy tables need N <= 30 (2**N states)")
+    return model
 
 
 def _seeds(seed, n_runs: int) -> np.ndarray:
@@ -209,16 +185,13 @@ def _seeds(seed, n_runs: int) -> np.ndarray:
 def _run(model, beta, policy, starts, n_steps, seed, record, kobold, glauber, name) -> EnergyTraces:
     n = model.n
     n_runs = starts.size
-    if record:
-        nbytes = 8 * n_runs * (n_steps + 1)
-        if nbytes > min(_available_memory() // 2, 4 << 30):
-            raise ValueError(
-                f"recording {n_runs} runs of n_steps={n_steps} needs {_format_bytes(nbytes)} "
-                f"({nbytes} bytes); use fewer steps or runs, or record=False"
-            )
-    E = _state_energies(model)
+    # the energy table, and every run's energies when they are recorded
+    nbytes = (8 << n) + (8 * n_runs * (n_steps + 1) if record else 0)
+    what = f"{'recording ' if record else ''}{n_runs} runs of n_steps={n_steps} on N={n} spins"
+    require_memory(nbytes, what, "use fewer steps or runs, or record=False")
+    E = energy_table(model)
     e_min = float(E.min())
-    e_target = e_min + _GROUND_RTOL * _energy_scale(model)
+    e_target = e_min + _GROUND_RTOL * energy_scale(model)
     traces = np.empty((n_runs, n_steps + 1 if record else 0))
     hits = np.empty(n_runs, dtype=np.int64)
     finals = np.empty(n_runs, dtype=np.int64)
@@ -226,16 +199,8 @@ def _run(model, beta, policy, starts, n_steps, seed, record, kobold, glauber, na
     final_energies = E[finals]
     for arr in (traces, hits, finals, final_energies):
         arr.setflags(write=False)
-    return EnergyTraces(
-        energies=traces,
-        hitting_times=hits,
-        final_states=finals,
-        final_energies=final_energies,
-        e_min=e_min,
-        dynamics=name,
-        beta=beta,
-        n_steps=n_steps,
-    )
+    # the fields in their order: energies, hitting_times, final_states, final_energies, ...
+    return EnergyTraces(traces, hits, finals, final_energies, e_min, name, beta, n_steps)
 
 
 # ------------------------------------------------------------------------ public
@@ -269,13 +234,13 @@ def kobold_traces(model: IsingModel, beta, policy, starts, n_steps: int, seed, *
     -------
     EnergyTraces
     """
-    model = _check_model(model)
+    model = _check_model_size(model)
     beta = check_beta(beta)
     n = model.n
-    policy = _check_policy(policy, n).astype(np.int64)
+    policy, _ = check_policy(policy, n, dtype=np.int64)
     starts = _check_starts(starts, n)
-    n_steps = _check_steps(n_steps)
-    record = _check_record(record)
+    n_steps = check_count(n_steps, "n_steps", 1, _MAX_STEPS)
+    record = check_bool(record, "record")
     return _run(model, beta, policy, starts, n_steps, seed, record, True, True, "kobold")
 
 
@@ -309,12 +274,11 @@ def monte_carlo_traces(
     -------
     EnergyTraces
     """
-    model = _check_model(model)
+    model = _check_model_size(model)
     beta = check_beta(beta)
-    if not isinstance(rule, str) or rule not in TRACE_RULES:
-        raise ValueError(f"rule must be one of {', '.join(map(repr, TRACE_RULES))}; got {rule!r}")
+    rule = check_rule(rule)
     starts = _check_starts(starts, model.n)
-    n_steps = _check_steps(n_steps)
-    record = _check_record(record)
+    n_steps = check_count(n_steps, "n_steps", 1, _MAX_STEPS)
+    record = check_bool(record, "record")
     dummy = np.zeros(1, dtype=np.int64)
     return _run(model, beta, dummy, starts, n_steps, seed, record, False, rule == "glauber", rule)

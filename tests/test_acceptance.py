@@ -5,7 +5,8 @@ import warnings
 import numpy as np
 import pytest
 
-from kobold_lib import check_beta, glauber_acceptance, metropolis_acceptance
+from kobold_lib import glauber_acceptance, metropolis_acceptance
+from kobold_lib._validate import check_beta
 
 RULES = [glauber_acceptance, metropolis_acceptance]
 DE = np.array([-7.5, -2.0, -0.3, 0.0, 0.3, 2.0, 7.5])

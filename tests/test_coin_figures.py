@@ -1,4 +1,4 @@
-"""Tests of kobold_lib.coin_figures: typical sets against brute force, and the figures."""
+"""Tests of kobold_lib.typical_sets and kobold_lib.figures.coins: typical sets against brute force, and the figures."""
 
 import itertools
 import math

@@ -9,9 +9,7 @@ from kobold_lib import (
     curie_weiss,
     energies,
     evolve_distribution,
-    glauber_chain,
     magnetizations,
-    metropolis_chain,
     monte_carlo,
     ring,
     spin_glass,
@@ -62,7 +60,7 @@ def test_sequential_metropolis_time_average_depends_on_start():
     exact = thermal_averages(model, beta).energy
     means = []
     for start in (0, 0b01010101):
-        trace = metropolis_chain(model, beta, 8 * 20_000, rng=1, start_state=start,
+        trace = monte_carlo(model, beta, 8 * 20_000, rule="metropolis", rng=1, start_state=start,
                                  site_order="sequential", record_every=8)
         mean, error = batch_means(trace.energy[100:], n_batches=40)
         assert abs(mean - exact) > 20 * error
@@ -72,7 +70,7 @@ def test_sequential_metropolis_time_average_depends_on_start():
 
 def test_zener_occupation_matches_boltzmann():
     model, beta = zener(0.5), 1.0
-    trace = glauber_chain(model, beta, 400_000, rng=7)
+    trace = monte_carlo(model, beta, 400_000, rule="glauber", rng=7)
     up = (trace.magnetization > 0).astype(float)
     mean, error = batch_means(up, n_batches=50)
     pi_up = boltzmann_distribution(model, beta)[1]
@@ -89,7 +87,7 @@ def test_relaxation_from_hot_start_matches_exact_evolution():
     model, beta, steps, runs = torus(3), 0.6, 90, 3000
     rng = np.random.default_rng(11)
     samples = np.array([
-        glauber_chain(model, beta, steps, rng=rng, record_every=9).energy for _ in range(runs)
+        monte_carlo(model, beta, steps, rule="glauber", rng=rng, record_every=9).energy for _ in range(runs)
     ])
     P = glauber_transition_matrix(model, beta, "glauber")
     p0 = np.full(model.n_states, 1 / model.n_states)
@@ -119,19 +117,19 @@ def test_trace_is_consistent_with_final_state_and_tables():
 
 def test_record_every_and_sweeps():
     model = ring(6)
-    trace = glauber_chain(model, 1.0, 61, rng=3, record_every=6)
+    trace = monte_carlo(model, 1.0, 61, rule="glauber", rng=3, record_every=6)
     np.testing.assert_array_equal(trace.steps, np.arange(11) * 6)
     np.testing.assert_array_equal(trace.sweeps, np.arange(11))
-    full = glauber_chain(model, 1.0, 61, rng=3, record_every=1)
+    full = monte_carlo(model, 1.0, 61, rule="glauber", rng=3, record_every=1)
     np.testing.assert_array_equal(full.energy[::6], trace.energy)
     assert full.final_state == trace.final_state
 
 
 def test_reproducible_and_seed_forms_agree():
     model = torus(3)
-    a = metropolis_chain(model, 0.5, 10_000, rng=99)
-    b = metropolis_chain(model, 0.5, 10_000, rng=np.random.default_rng(99))
-    c = metropolis_chain(model, 0.5, 10_000, rng=100)
+    a = monte_carlo(model, 0.5, 10_000, rule="metropolis", rng=99)
+    b = monte_carlo(model, 0.5, 10_000, rule="metropolis", rng=np.random.default_rng(99))
+    c = monte_carlo(model, 0.5, 10_000, rule="metropolis", rng=100)
     np.testing.assert_array_equal(a.energy, b.energy)
     assert a.final_state == b.final_state
     assert not np.array_equal(a.energy, c.energy)
@@ -142,19 +140,19 @@ def test_reproducible_and_seed_forms_agree():
 
 def test_limits():
     model = ring(10)
-    cold = glauber_chain(model, np.inf, 5000, rng=1)
+    cold = monte_carlo(model, np.inf, 5000, rule="glauber", rng=1)
     assert np.all(np.diff(cold.energy) <= 0)  # never uphill at zero temperature
-    free = metropolis_chain(model, 0.0, 5000, rng=1)
+    free = monte_carlo(model, 0.0, 5000, rule="metropolis", rng=1)
     assert free.acceptance_rate == 1.0
-    coin = glauber_chain(model, 0.0, 100_000, rng=1)
+    coin = monte_carlo(model, 0.0, 100_000, rule="glauber", rng=1)
     assert coin.acceptance_rate == pytest.approx(0.5, abs=0.01)
-    empty = glauber_chain(model, 1.0, 0, rng=1, start_state=5)
+    empty = monte_carlo(model, 1.0, 0, rule="glauber", rng=1, start_state=5)
     assert empty.final_state == 5 and empty.energy.size == 1 and np.isnan(empty.acceptance_rate)
 
 
 def test_runs_beyond_tabulation():
     # 36 spins: no 2**N table, the chain only keeps local fields
-    trace = glauber_chain(torus(6), 2.0, 36 * 200, rng=4, start_state=0, record_every=36)
+    trace = monte_carlo(torus(6), 2.0, 36 * 200, rule="glauber", rng=4, start_state=0, record_every=36)
     assert trace.energy[0] == -72.0 and trace.energy.min() >= -72.0
     assert np.all(trace.energy > -72.0 - 1e-9)
 
@@ -178,7 +176,7 @@ def test_batch_means_error_bar():
 def test_bad_inputs():
     model = ring(5)
     with pytest.raises(TypeError, match="rng"):
-        glauber_chain(model, 1.0, 10)
+        monte_carlo(model, 1.0, 10)
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         monte_carlo(model, 1.0, 10, rng="seed")
     with pytest.raises(ValueError, match="rng seed must be >= 0"):

@@ -1,4 +1,4 @@
-"""Tests for kobold_lib.engine_figures: the work-versus-efficiency curve of two pools."""
+"""Tests for kobold_lib.carnot (and its figure in kobold_lib.figures.coins): the work-versus-efficiency curve of two pools."""
 
 import math
 

@@ -2,7 +2,10 @@
 
 Q-learning converges to the optimal *one-step* action values
 ``Q1_k(s) = p (-dE + gamma V(s^k)) + (1 - p) gamma V(s)``. The oracles here are the
-Zener closed form of PHYSICS.md and ``quantecon.markov.DiscreteDP`` (value iteration on
+Zener closed form (one spin in a field ``h > 0``: the downhill flip, accepted with
+``p = 1 / (1 + exp(-2 beta h))``, is worth ``V = 2 h p / (1 - gamma (1 - p))`` by repeating
+it until it succeeds; the up state stops, ``V = 0``) and
+``quantecon.markov.DiscreteDP`` (value iteration on
 the full one-step transition table), never the library's own solver. Tolerances are
 stated as fractions of the model's energy scale ``max(1, sum_{i<j} |J_ij| + sum_i |h_i|)``
 (a bound on ``|E|``): the one-step table within 2 % of it, the retry form (where an

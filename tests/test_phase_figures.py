@@ -1,4 +1,4 @@
-"""Tests for kobold_lib.phase_figures: each figure draws what it says, and refuses bad input."""
+"""Tests for kobold_lib.figures.phases: each figure draws what it says, and refuses bad input."""
 
 import matplotlib
 

@@ -270,7 +270,8 @@ def test_cache_roundtrip_and_misses(tmp_path):
     assert len(list(tmp_path.glob("*.npz"))) == 4
     # a damaged file is recomputed (and rewritten)
     files[0].write_bytes(b"not an npz file")
-    repaired = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
+    with pytest.warns(RuntimeWarning, match="damaged"):
+        repaired = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
     assert not repaired.from_cache
     _assert_same(fresh, repaired)
     assert kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False).from_cache
@@ -393,3 +394,180 @@ def test_book_grid():
     assert gammas[0] == pytest.approx(0.05) and gammas[-1] == pytest.approx(0.999)
     assert np.all(np.diff(betas) > 0) and np.all(np.diff(gammas) > 0)
     assert phases.PHASES_CACHE_VERSION >= 1
+
+
+# ------------------------------------------------- failing safe (memory, cache, pool)
+
+
+class _CountingPool(cf.ProcessPoolExecutor):
+    """A spawn pool that records how many workers phase_diagram asked for."""
+
+    sizes: list = []
+
+    def __init__(self, max_workers=None, **kwargs):
+        _CountingPool.sizes.append(max_workers)
+        super().__init__(max_workers, **kwargs)
+
+
+def test_default_pool_starts_only_the_workers_that_fit_in_memory(monkeypatch):
+    from kobold_lib import _memory
+
+    model = kl.spin_glass(8, seed=7)
+    serial = kl.phase_diagram(model, *GRID, "serial", progress=False)
+    one_row = phases._row_memory_bytes(model.n, "gauss_seidel")
+    # what a row holds: one solve's arrays, the warm start (V0 and its copy), the previous
+    # point's V and policy, the tree depths' three int64 arrays
+    assert one_row >= kl.bellman_memory_bytes(model.n, "gauss_seidel") + (8 + 8 + 8 + 1 + 24) * model.n_states - 8 * model.n_states
+    monkeypatch.setattr(phases.os, "cpu_count", lambda: 8)
+    monkeypatch.setattr(cf, "ProcessPoolExecutor", _CountingPool)
+    _CountingPool.sizes = []
+    # room for one row but not for two: one worker
+    monkeypatch.setattr(_memory, "available_memory", lambda: int(1.5 * one_row))
+    _assert_same(serial, kl.phase_diagram(model, *GRID, progress=False))
+    # plenty of room: no more workers than rows
+    monkeypatch.setattr(_memory, "available_memory", lambda: 100 * one_row)
+    _assert_same(serial, kl.phase_diagram(model, *GRID, progress=False))
+    assert _CountingPool.sizes == [1, len(GRID[0])]
+    # not even one row: the solver's clear ValueError, before any work
+    monkeypatch.setattr(_memory, "available_memory", lambda: one_row // 2)
+    with pytest.raises(ValueError, match=r"phase_diagram.*N=8 spins.*needs \d+ bytes .* of memory, but only"):
+        kl.phase_diagram(model, *GRID, progress=False)
+    monkeypatch.setattr(_memory, "available_memory", lambda: 1000)
+    with pytest.raises(ValueError, match=r"solve.*N=8 spins.*needs \d+ bytes .* of memory, but only"):
+        kl.solve(model, 1.0, 0.5)
+    assert _CountingPool.sizes == [1, len(GRID[0])]
+
+
+def _damage(path, kind):
+    if kind == "truncated":
+        data = path.read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    elif kind == "garbage":
+        path.write_bytes(b"not an npz file" * 100)
+    elif kind == "empty":
+        path.write_bytes(b"")
+    else:
+        with np.load(path) as data:
+            arrays = {name: data[name] for name in data.files}
+        if kind == "wrong key":
+            arrays["key"] = np.array("0" * 64)
+        elif kind == "wrong shape":
+            arrays["wise_fraction"] = arrays["wise_fraction"][:, :1]
+        elif kind == "missing array":
+            del arrays["mean_depth"]
+        elif kind == "wrong grid":
+            arrays["betas"] = arrays["betas"][:1]
+        with open(path, "wb") as f:
+            np.savez_compressed(f, **arrays)
+
+
+@pytest.mark.parametrize("kind", ["truncated", "garbage", "empty", "wrong key", "wrong shape", "missing array", "wrong grid"])
+def test_a_damaged_cache_is_recomputed_with_one_warning_and_replaced(tmp_path, kind):
+    import warnings
+
+    model = kl.spin_glass(8, seed=7)
+    fresh = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
+    (path,) = tmp_path.glob("*.npz")
+    _damage(path, kind)
+    with pytest.warns(RuntimeWarning) as record:
+        repaired = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
+    messages = [str(w.message) for w in record if issubclass(w.category, RuntimeWarning)]
+    assert len(messages) == 1 and str(path) in messages[0] and "recomputing" in messages[0], messages
+    assert not repaired.from_cache
+    _assert_same(fresh, repaired)
+    # replaced: the next call reads it, silently; no temporary file is left
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        again = kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False)
+    assert again.from_cache
+    _assert_same(fresh, again)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+
+
+def test_a_script_read_from_standard_input_runs_serially_with_a_warning(tmp_path):
+    import subprocess
+    import sys
+
+    model = kl.spin_glass(8, seed=7)
+    serial = kl.phase_diagram(model, *GRID, "serial", progress=False)
+    script = (
+        "import kobold_lib as kl\n"
+        f"d = kl.phase_diagram(kl.spin_glass(8, seed=7), {GRID[0].tolist()!r}, {GRID[1].tolist()!r}, progress=False)\n"
+        "print(repr(d.mean_value.tolist()))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        env={**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "BrokenProcessPool" not in done.stderr
+    assert "RuntimeWarning" in done.stderr and 'if __name__ == "__main__":' in done.stderr, done.stderr
+    np.testing.assert_allclose(eval(done.stdout.strip().splitlines()[-1]), serial.mean_value, rtol=1e-12)
+
+
+INTERRUPTED_SWEEP = """
+import multiprocessing, sys, threading, time
+import numpy as np
+import kobold_lib as kl
+
+def announce():
+    while True:
+        workers = multiprocessing.active_children()
+        if workers:
+            print("workers", *[w.pid for w in workers], flush=True)
+            return
+        time.sleep(0.05)
+
+if __name__ == "__main__":
+    threading.Thread(target=announce, daemon=True).start()
+    gammas = np.linspace(0.05, 0.999, int(sys.argv[2]))
+    kl.phase_diagram(kl.spin_glass(16, seed=1), [20.0, 19.0], gammas, cache_dir=sys.argv[1], progress=False)
+    print("finished", flush=True)
+"""
+
+
+def test_an_interrupted_sweep_stops_within_a_row_and_leaves_no_worker_and_no_cache(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    n_gammas = 96
+    model = kl.spin_glass(16, seed=1)
+    gammas = np.linspace(0.05, 0.999, n_gammas)
+    kl.phase_diagram(model, [20.0], gammas[:2], "serial", progress=False)  # compiled
+    t0 = time.perf_counter()
+    kl.phase_diagram(model, [20.0], gammas, "serial", progress=False)
+    row = time.perf_counter() - t0  # one row, on every thread of this process
+
+    script = tmp_path / "sweep.py"
+    script.write_text(INTERRUPTED_SWEEP)
+    cache = tmp_path / "cache"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(cache), str(n_gammas)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True, env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("workers"), line + proc.stderr.read()
+        workers = [int(pid) for pid in line.split()[1:]]
+        time.sleep(min(2.0, row / 4))  # the workers start and take their rows
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C or a notebook's interrupt sends
+        t_int = time.perf_counter()
+        _, err = proc.communicate(timeout=600)
+        stopped = time.perf_counter() - t_int
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert "KeyboardInterrupt" in err, err[-3000:]
+    # the rows already running are not waited for: well within one row's time
+    assert stopped < 0.5 * row, (stopped, row)
+    for pid in workers:
+        try:
+            assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE, pid
+        except psutil.NoSuchProcess:
+            pass
+    assert not cache.exists() or not any(cache.iterdir())

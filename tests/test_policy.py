@@ -119,23 +119,6 @@ def test_transition_matrix_rows_and_entries():
     assert Pm[x, t] == pytest.approx(kl.metropolis_acceptance(energy[t] - energy[x], beta))
 
 
-def test_policy_graph_attributes_and_restriction():
-    model = kl.ring(4)
-    policy, energy = descent_policy(model)
-    graph = pol.policy_graph(policy, model)
-    assert graph.number_of_nodes() == 16
-    assert graph.number_of_edges() == int(np.count_nonzero(policy))
-    for x, data in graph.nodes(data=True):
-        assert data["energy"] == pytest.approx(energy[x])
-        assert data["absorbing"] == (policy[x] == 0)
-    for x, t, data in graph.edges(data=True):
-        assert t == x ^ (1 << data["spin"])
-        assert data["dE"] == pytest.approx(energy[t] - energy[x])
-    sub = pol.policy_graph(policy, states=[5])
-    assert 5 in sub and all(sub.nodes[x]["depth"] >= 0 for x in sub)
-    assert sub.number_of_nodes() == pol.tree_depth(policy)[5] + 1
-
-
 def test_bad_policies_are_rejected():
     with pytest.raises(ValueError, match="length 2\\*\\*N"):
         pol.tree_depth(np.zeros(6, dtype=int))

@@ -1,4 +1,4 @@
-"""kobold_lib.policy_figures: forest layouts checked against explicit walks, and drawings."""
+"""kobold_lib.figures.policy: forest layouts checked against explicit walks, and drawings."""
 
 from __future__ import annotations
 

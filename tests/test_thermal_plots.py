@@ -1,4 +1,4 @@
-"""Tests of kobold_lib.thermal_plots: the exact histogram and the widget's figure."""
+"""Tests of boltzmann.exact_energy_histogram and kobold_lib.figures.thermal: the exact histogram and the widget's figure."""
 
 from math import comb
 

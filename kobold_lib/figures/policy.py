@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .ising import IsingModel, energy_of_spins, spins_of_state
-from .policy import _check_policy, _depths, _successors, chosen_flip_energy_changes
+from .._validate import check_policy
+from ..ising import IsingModel, energies
+from ..policy import chosen_flip_energy_changes, policy_roots, successors, tree_depth
 
 __all__ = ["forest_layout", "draw_policy_forest", "MAX_DRAWN_STATES"]
 
@@ -33,15 +34,12 @@ __all__ = ["forest_layout", "draw_policy_forest", "MAX_DRAWN_STATES"]
 #: (pass ``roots`` to draw a few trees of a larger model).
 MAX_DRAWN_STATES = 4096
 
-# Energies are tabulated by blocks of this many states (spins as float64: N * 8 bytes each).
-_ENERGY_BLOCK = 1 << 14
-
 
 def _forest_arrays(policy):
     """Checked policy, N, successors and depths; a ValueError unless it is a forest."""
-    policy, n = _check_policy(policy)
-    succ = _successors(policy)
-    depth = _depths(succ)
+    policy, n = check_policy(policy, dtype=np.int64)
+    succ = successors(policy)
+    depth = tree_depth(policy)
     if np.any(depth < 0):
         cyc = np.flatnonzero(depth < 0)
         raise ValueError(
@@ -51,17 +49,9 @@ def _forest_arrays(policy):
     return policy, n, succ, depth
 
 
-def _roots_of(succ, depth):
-    """The absorbing state each state drains into (the image of ``T^d``)."""
-    root = np.arange(succ.size)
-    for _ in range(int(depth.max())):
-        root = succ[root]
-    return root
-
-
 def _selected_states(policy, succ, depth, roots):
     """Sorted roots to draw and the states of their trees."""
-    root_of = _roots_of(succ, depth)
+    root_of = policy_roots(policy)
     absorbing = np.flatnonzero(policy == 0)
     if roots is None:
         chosen = absorbing
@@ -147,15 +137,6 @@ def forest_layout(policy, roots=None, gap: float = 1.0) -> dict[int, tuple[float
                 stack.extend((k, False) for k in reversed(kids))
         cursor += float(gap)
     return pos
-
-
-def _all_energies(model: IsingModel) -> np.ndarray:
-    n = model.n
-    out = np.empty(1 << n)
-    for start in range(0, 1 << n, _ENERGY_BLOCK):
-        block = np.arange(start, min(start + _ENERGY_BLOCK, 1 << n))
-        out[block] = energy_of_spins(model, spins_of_state(block, n))
-    return out
 
 
 def draw_policy_forest(
@@ -265,7 +246,7 @@ def draw_policy_forest(
     root_nodes = [int(x) for x in nodes[is_root]]
     n_ground = n_early = 0
     if model is not None:
-        energy = _all_energies(model)
+        energy = energies(model)
         e_min = float(energy.min())
         tol = ground_atol * max(1.0, abs(e_min))
         ground = [r for r in root_nodes if energy[r] <= e_min + tol]

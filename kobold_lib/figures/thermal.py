@@ -1,61 +1,22 @@
-"""Figures of Monte Carlo runs against exact equilibrium (used by the book's widgets).
+"""Figures of Monte Carlo runs against exact equilibrium (the Glauber-dynamics chapter).
 
 Matplotlib is imported inside the functions, so ``import kobold_lib`` stays light.
+
+Public names
+------------
+plot_trace_and_histogram.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .boltzmann import boltzmann_distribution
-from .dynamics import monte_carlo
-from .ising import IsingModel, _check_model, energies
-from .landscape import energy_levels
+from .._validate import check_model
+from ..boltzmann import boltzmann_distribution, exact_energy_histogram
+from ..dynamics import monte_carlo
+from ..ising import IsingModel, energies
 
-__all__ = ["exact_energy_histogram", "plot_trace_and_histogram"]
-
-#: Models with at most this many distinct energy levels get one bar per level; others
-#: are binned.
-MAX_LEVEL_BARS = 60
-
-
-def exact_energy_histogram(model: IsingModel, beta: float, bins: int = 40):
-    """Boltzmann probability of the energy, per level or per bin.
-
-    Parameters
-    ----------
-    model : IsingModel
-    beta : float
-        Inverse temperature in ``[0, inf]``.
-    bins : int
-        Number of equal bins over ``[E_min, E_max]`` used when the model has more than
-        ``MAX_LEVEL_BARS`` distinct levels.
-
-    Returns
-    -------
-    edges : (B + 1,) float64
-        Bin edges in energy units. For a model with few levels each bin holds exactly
-        one level (edges halfway between neighbouring levels).
-    probability : (B,) float64
-        Equilibrium probability of each bin; sums to 1.
-    """
-    model = _check_model(model)
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
-    e = energies(model)
-    pi = boltzmann_distribution(model, beta)
-    levels = energy_levels(model).energy
-    if levels.size <= MAX_LEVEL_BARS:
-        if levels.size == 1:
-            edges = np.array([levels[0] - 0.5, levels[0] + 0.5])
-        else:
-            mids = 0.5 * (levels[1:] + levels[:-1])
-            edges = np.concatenate(([2 * levels[0] - mids[0]], mids, [2 * levels[-1] - mids[-1]]))
-    else:
-        span = e.max() - e.min()
-        edges = np.linspace(e.min() - 1e-9 * span, e.max() + 1e-9 * span, int(bins) + 1)
-    probability, _ = np.histogram(e, bins=edges, weights=pi)
-    return edges, probability / probability.sum()
+__all__ = ["plot_trace_and_histogram"]
 
 
 def plot_trace_and_histogram(
@@ -95,7 +56,7 @@ def plot_trace_and_histogram(
     """
     import matplotlib.pyplot as plt
 
-    model = _check_model(model)
+    model = check_model(model)
     if isinstance(n_sweeps, bool) or not isinstance(n_sweeps, (int, np.integer)) or n_sweeps < 2:
         raise ValueError(f"n_sweeps must be an integer >= 2, got {n_sweeps!r}")
     if burn_in is None:

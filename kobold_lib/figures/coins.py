@@ -1,125 +1,26 @@
-"""Typical sets of a coin pool, and the figures of the first two coin chapters.
+"""Figures of Part I (coins, entropy, temperature as a price, the Carnot bound).
 
 The figures here are the static fallbacks of the chapters' widgets: each is drawn once
 at default values in the book (that is what the HTML shows), and the widget redraws it
 for other values. Every plotting function returns a :class:`matplotlib.figure.Figure`
-made with :mod:`matplotlib.pyplot`, so a notebook cell shows it with ``plt.show()``.
+made with :mod:`matplotlib.pyplot` (or draws on a given axes), so a notebook cell shows
+it with ``plt.show()``.
 
 Public names
 ------------
-TypicalSet, typical_set, plot_typical_set, plot_entropy_tangent.
+plot_typical_set, plot_entropy_tangent, plot_efficiency.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
-from .coins import entropy_bits, log2_binomial, price
+from ..carnot import efficiency_curve
+from ..coins import entropy_bits, log2_binomial, price
+from ..typical_sets import typical_set
 
-__all__ = ["TypicalSet", "typical_set", "plot_typical_set", "plot_entropy_tangent"]
-
-_LN2 = np.log(2.0)
-
-#: Relative slack in the typical-set test, so that a head count lying exactly on the
-#: boundary ``|k/n - p| |beta| = eps`` is counted as typical despite rounding.
-_BOUNDARY_SLACK = 1e-9
-
-#: Largest pool :func:`typical_set` accepts: it loops over all ``n + 1`` head counts.
-_MAX_COINS = 10_000_000
-
-
-@dataclass(frozen=True)
-class TypicalSet:
-    """The typical set of a pool of ``n`` IID coins, summarised by head counts.
-
-    Attributes
-    ----------
-    n : int
-        Number of coins.
-    p : float
-        Probability of heads of each coin.
-    eps : float
-        Tolerance, in bits per coin.
-    k_min, k_max : int
-        Smallest and largest head count of a typical configuration (the typical set is
-        every configuration with ``k_min <= heads <= k_max``). ``k_min > k_max`` when
-        the typical set is empty.
-    probability : float
-        Probability that a random configuration is typical.
-    log2_size : float
-        ``log2`` of the number of typical configurations, in bits (``-inf`` if empty).
-    entropy : float
-        ``n H(p)``, the entropy of the pool, in bits.
-    """
-
-    n: int
-    p: float
-    eps: float
-    k_min: int
-    k_max: int
-    probability: float
-    log2_size: float
-    entropy: float
-
-
-def _check_pool(n, p, eps):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an integer, got {type(n).__name__}")
-    n = int(n)
-    if not 1 <= n <= _MAX_COINS:
-        raise ValueError(f"n (number of coins) must be in [1, {_MAX_COINS}], got {n}")
-    if isinstance(p, bool) or not isinstance(p, (int, float, np.integer, np.floating)):
-        raise TypeError(f"p must be a real number, got {type(p).__name__}")
-    p = float(p)
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"p (probability of heads) must be in (0, 1), got {p}")
-    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
-        raise TypeError(f"eps must be a real number, got {type(eps).__name__}")
-    eps = float(eps)
-    if not eps > 0.0 or not np.isfinite(eps):
-        raise ValueError(f"eps (bits per coin) must be positive and finite, got {eps}")
-    return n, p, eps
-
-
-def typical_set(n, p, eps=0.05):
-    """The typical set of ``n`` coins with heads probability ``p``, tolerance ``eps``.
-
-    A configuration ``x`` is typical when its surprise per coin is within ``eps`` of the
-    entropy: ``|-(1/n) log2 P(x) - H(p)| <= eps``. For coins ``P(x)`` depends only on
-    the number of heads ``k``, and the surprise per coin is
-    ``H(p) + (k/n - p) beta(p)`` with ``beta(p) = log2((1-p)/p)`` the price of a head,
-    so the test reads ``|k/n - p| |beta(p)| <= eps``. At ``p = 1/2`` every configuration
-    is typical.
-
-    Parameters
-    ----------
-    n : int
-        Number of coins, in ``[1, 10_000_000]``.
-    p : float
-        Probability of heads, in ``(0, 1)``.
-    eps : float, optional
-        Tolerance in bits per coin, positive (default 0.05).
-
-    Returns
-    -------
-    TypicalSet
-        Head-count range, probability and ``log2`` size of the typical set.
-    """
-    n, p, eps = _check_pool(n, p, eps)
-    beta = abs(float(price(p)))
-    k = np.arange(n + 1)
-    typical = np.abs(k / n - p) * beta <= eps * (1.0 + _BOUNDARY_SLACK)
-    entropy = n * float(entropy_bits(p))
-    if not np.any(typical):
-        return TypicalSet(n, p, eps, 1, 0, 0.0, -np.inf, entropy)
-    ks = k[typical]
-    k_min, k_max = int(ks[0]), int(ks[-1])
-    probability = float(stats.binom.cdf(k_max, n, p) - stats.binom.cdf(k_min - 1, n, p))
-    log2_size = float(special.logsumexp(np.asarray(log2_binomial(n, ks)) * _LN2) / _LN2)
-    return TypicalSet(n, p, eps, k_min, k_max, min(max(probability, 0.0), 1.0), log2_size, entropy)
+__all__ = ["plot_typical_set", "plot_entropy_tangent", "plot_efficiency"]
 
 
 def plot_typical_set(n=60, p=0.2, eps=0.1):
@@ -213,3 +114,42 @@ def plot_entropy_tangent(p=0.2):
     ax.set_title(f"p = {p:.3f}: H = {h:.3f} bits, price = {beta:.3f} bits per head")
     ax.legend(loc="lower center", fontsize=9)
     return fig
+
+
+def plot_efficiency(n_hot=1000, n_cold=1000, p_hot=0.2, p_cold=0.1, ax=None, num=200):
+    """Draw efficiency against work extracted, with the Carnot line and full equilibration.
+
+    Parameters
+    ----------
+    n_hot, n_cold, p_hot, p_cold :
+        As in :func:`efficiency_curve` (defaults: the book's running example).
+    ax : matplotlib Axes, optional
+        Where to draw; a new figure is made when omitted.
+    num : int
+        Points along the curve.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+
+    curve = efficiency_curve(n_hot, n_cold, p_hot, p_cold, num=num)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 4.0))
+    ax.plot(curve.work, curve.efficiency, color="C0", label="entropy bound, $q$ heads out of the hot pool")
+    ax.axhline(curve.carnot, color="C3", ls="--", label=f"Carnot $1-\\beta_h/\\beta_c$ = {curve.carnot:.3f}")
+    ax.plot(
+        [curve.work_equilibrium],
+        [curve.efficiency_equilibrium],
+        "o",
+        color="C1",
+        label=f"full equilibration: $W$ = {curve.work_equilibrium:.3g}, efficiency {curve.efficiency_equilibrium:.3f}",
+    )
+    ax.set_xlabel("work extracted $W$ (heads)")
+    ax.set_ylabel("efficiency $W/q$ (work per head out of the hot pool)")
+    ax.set_ylim(0.0, 1.05 * curve.carnot)
+    ax.set_xlim(0.0, 1.05 * curve.work_equilibrium)
+    ax.set_title(f"$n_h$ = {n_hot}, $n_c$ = {n_cold}, $p_h$ = {p_hot:g}, $p_c$ = {p_cold:g}")
+    ax.legend(loc="lower left", fontsize="small")
+    return ax

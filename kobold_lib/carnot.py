@@ -5,12 +5,12 @@ The Carnot bound ``W <= (1 - beta_h / beta_c) Q`` (``Q`` heads leave the hot poo
 computes the entropy bound on the work for every amount ``Q`` of heads taken from
 the hot pool, which traces the efficiency ``W / Q`` from Carnot (``Q -> 0``) down to
 the efficiency of a full equilibration (the largest work, where both pools end at the
-same price), and draws it. The chapter *Arbitrage and the Carnot bound* uses it for
-its figures and its widget.
+same price). The chapter *Arbitrage and the Carnot bound* draws it
+(:func:`kobold_lib.figures.coins.plot_efficiency`).
 
 Public names
 ------------
-transfer_work_bound, EfficiencyCurve, efficiency_curve, plot_efficiency.
+transfer_work_bound, EfficiencyCurve, efficiency_curve.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ __all__ = [
     "transfer_work_bound",
     "EfficiencyCurve",
     "efficiency_curve",
-    "plot_efficiency",
 ]
 
 
@@ -182,40 +181,3 @@ def efficiency_curve(n_hot, n_cold, p_hot, p_cold, num=200):
     )
 
 
-def plot_efficiency(n_hot=1000, n_cold=1000, p_hot=0.2, p_cold=0.1, ax=None, num=200):
-    """Draw efficiency against work extracted, with the Carnot line and full equilibration.
-
-    Parameters
-    ----------
-    n_hot, n_cold, p_hot, p_cold :
-        As in :func:`efficiency_curve` (defaults: the book's running example).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure is made when omitted.
-    num : int
-        Points along the curve.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    import matplotlib.pyplot as plt
-
-    curve = efficiency_curve(n_hot, n_cold, p_hot, p_cold, num=num)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.0))
-    ax.plot(curve.work, curve.efficiency, color="C0", label="entropy bound, $q$ heads out of the hot pool")
-    ax.axhline(curve.carnot, color="C3", ls="--", label=f"Carnot $1-\\beta_h/\\beta_c$ = {curve.carnot:.3f}")
-    ax.plot(
-        [curve.work_equilibrium],
-        [curve.efficiency_equilibrium],
-        "o",
-        color="C1",
-        label=f"full equilibration: $W$ = {curve.work_equilibrium:.3g}, efficiency {curve.efficiency_equilibrium:.3f}",
-    )
-    ax.set_xlabel("work extracted $W$ (heads)")
-    ax.set_ylabel("efficiency $W/q$ (work per head out of the hot pool)")
-    ax.set_ylim(0.0, 1.05 * curve.carnot)
-    ax.set_xlim(0.0, 1.05 * curve.work_equilibrium)
-    ax.set_title(f"$n_h$ = {n_hot}, $n_c$ = {n_cold}, $p_h$ = {p_hot:g}, $p_c$ = {p_cold:g}")
-    ax.legend(loc="lower left", fontsize="small")
-    return ax

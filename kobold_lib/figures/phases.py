@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .phases import PHASE_STATISTICS, PhaseDiagram, PolicyStatistics
-from .trajectories import EnergyTraces
+from ..phases import PHASE_STATISTICS, PhaseDiagram, PolicyStatistics
+from ..trajectories import EnergyTraces
 
 __all__ = [
     "plot_sorted_values",
