@@ -30,7 +30,7 @@ EXERCISES = {
         assert abs(ex1_x - _bh / (_bc - _bh)) < 1e-9
         assert abs(ex1_eta - (1 - _bh / _bc)) < 1e-9
         """,
-        wrong="ex1_eta = 1 - ex1_eta",
+        wrong="ex1_eta = ex1_eta / 2",
     ),
     "arbitrage_and_carnot_ex2": Exercise(
         auto=1, manual=1,
