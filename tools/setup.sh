@@ -7,3 +7,7 @@ PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -e .
+# Compile and cache the library's numba kernels once, so a chapter's first run in JupyterLab
+# is quick (tools/warm_kernels.py; a second run only loads the cache). Not under CI, whose
+# test workers compile into numba caches of their own (tests/conftest.py).
+[ -n "${CI:-}" ] || .venv/bin/python tools/warm_kernels.py --quiet || echo "warning: the kernel warm-up failed; they compile on first use" >&2
