@@ -196,7 +196,7 @@ def discounted_gains(energy_traces, gamma) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    energy_traces : (n_runs, n_steps + 1) array_like, or EnergyTraces
+    energy_traces : (n_runs, n_steps + 1) array_like, or MonteCarloRuns
         Energy after ``t`` attempts, column 0 the start (e.g. ``kobold_traces(...).energies``
         or the :class:`~kobold_lib.dynamics.MonteCarloRuns` itself), energy units.
     gamma : float
