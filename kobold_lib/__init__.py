@@ -12,12 +12,12 @@ Ising models and thermal physics
     :mod:`~kobold_lib.ising` (models and the book-wide state convention: state ``x`` in
     ``[0, 2**N)``, spin ``k`` up when bit ``k`` is set), :mod:`~kobold_lib.landscape`,
     :mod:`~kobold_lib.boltzmann`, :mod:`~kobold_lib.acceptance`,
-    :mod:`~kobold_lib.kinetics`, :mod:`~kobold_lib.dynamics` (Monte Carlo chains).
+    :mod:`~kobold_lib.kinetics`, :mod:`~kobold_lib.dynamics` (the one Monte Carlo
+    engine: chains, and the kobold's runs against them).
 Part II, the kobold
     :mod:`~kobold_lib.policy` (policies: 0 = stop, ``k + 1`` = flip spin ``k``),
     :mod:`~kobold_lib.bellman` (the exact solver), :mod:`~kobold_lib.learning`
     (Q-learning), :mod:`~kobold_lib.phases` (wise states, phase diagrams),
-    :mod:`~kobold_lib.trajectories` (the kobold against Monte Carlo runs),
     :mod:`~kobold_lib.information` (what the kobold extracts against what its knowledge costs).
 Figures
     :mod:`kobold_lib.figures`, one module per part.
@@ -45,7 +45,6 @@ from . import (  # noqa: I001 - the modules, for their lists of public names
     maxent,
     phases,
     policy,
-    trajectories,
     typical_sets,
 )
 
@@ -78,7 +77,16 @@ from .boltzmann import (
     log_partition_function,
     thermal_averages,
 )
-from .dynamics import SITE_ORDERS, MonteCarloTrace, batch_means, monte_carlo
+from .dynamics import (
+    SITE_ORDERS,
+    EnergyTraces,
+    MonteCarloRuns,
+    MonteCarloTrace,
+    batch_means,
+    kobold_traces,
+    monte_carlo,
+    monte_carlo_traces,
+)
 from .ising import (
     MAX_SPINS,
     IsingModel,
@@ -97,7 +105,7 @@ from .ising import (
 from .kinetics import RULES, entropy_production, evolve_distribution, glauber_transition_matrix, relaxation_time
 from .landscape import EnergyLevels, energy_levels, frustrated_triangles, ground_states, local_minima
 
-# Part II: the kobold's policies, its Bellman equation, learning, phases, trajectories
+# Part II: the kobold's policies, its Bellman equation, learning, phases, information
 from .bellman import BELLMAN_METHODS, TIE_RTOL, BellmanSolution, bellman_memory_bytes, evaluate_policy, q_values, solve
 from .learning import (
     MAX_EPISODES,
@@ -128,7 +136,6 @@ from .policy import (
     tree_depth,
 )
 from .information import InformationBalance, discounted_gains, information_balance
-from .trajectories import EnergyTraces, kobold_traces, monte_carlo_traces
 
 # Figures (kobold_lib.figures, one module per part)
 from .figures import (
@@ -168,7 +175,6 @@ __all__ = [
     *bellman.__all__,
     *learning.__all__,
     *phases.__all__,
-    *trajectories.__all__,
     *information.__all__,
     # Figures
     *figures.__all__,

@@ -18,8 +18,20 @@ from pathlib import Path
 import numpy as np
 
 
+#: Significant digits of the float arrays (a grid) that enter a key. Grids built with
+#: ``np.logspace`` differ in their last bit between CPUs (NumPy's vectorised ``power``),
+#: so keying on the raw bytes made a cache written on one machine miss on another; twelve
+#: digits are far above that round-off and far below any grid spacing a sweep uses.
+KEY_DIGITS = 12
+
+
 def cache_key(parts, arrays) -> str:
-    """SHA-256 (hex) of the strings ``parts`` and the float64 bytes of ``arrays``."""
+    """SHA-256 (hex) of the strings ``parts`` and of ``arrays`` to :data:`KEY_DIGITS` digits.
+
+    Each array enters as its float64 values written with ``KEY_DIGITS`` significant
+    digits, so arrays that agree to that precision (the same grid computed on two CPUs)
+    give the same key, while any real change of a value gives another.
+    """
     digest = hashlib.sha256()
     for part in parts:
         digest.update(str(part).encode())
@@ -27,7 +39,8 @@ def cache_key(parts, arrays) -> str:
     for i, array in enumerate(arrays):
         if i:
             digest.update(b"\0")
-        digest.update(np.ascontiguousarray(array, dtype=np.float64).tobytes())
+        values = np.ascontiguousarray(array, dtype=np.float64).ravel()
+        digest.update(",".join(f"{v:.{KEY_DIGITS - 1}e}" for v in values).encode())
     return digest.hexdigest()
 
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .acceptance import check_beta
+from ._validate import check_beta, check_gamma, check_model
 from .bellman import solve
 from .ising import IsingModel, energies
 from .policy import policy_roots
@@ -120,21 +120,6 @@ class InformationBalance:
         return self.temperature * self.entropy
 
 
-def _check_model(model) -> IsingModel:
-    if not isinstance(model, IsingModel):
-        raise TypeError(f"model must be an IsingModel (ring, torus, ...), got {type(model).__name__}")
-    return model
-
-
-def _check_gamma(gamma) -> float:
-    if isinstance(gamma, bool) or not isinstance(gamma, (int, float, np.integer, np.floating)):
-        raise TypeError(f"gamma must be a real number in (0, 1), got {type(gamma).__name__}")
-    gamma = float(gamma)
-    if not 0.0 < gamma < 1.0:
-        raise ValueError(f"gamma must be in (0, 1), got {gamma}")
-    return gamma
-
-
 def _check_finite_beta(beta) -> float:
     beta = check_beta(beta)
     if not 0.0 < beta < np.inf:
@@ -170,11 +155,11 @@ def information_balance(model: IsingModel, beta, gamma) -> InformationBalance:
         If ``beta`` is not positive and finite, ``gamma`` is not in ``(0, 1)`` or the
         model has more than 24 spins.
     """
-    model = _check_model(model)
+    model = check_model(model)
     if model.n > _MAX_SPINS:
         raise ValueError(f"model has N={model.n} spins; information_balance needs N <= {_MAX_SPINS}")
     beta = _check_finite_beta(beta)
-    gamma = _check_gamma(gamma)
+    gamma = check_gamma(gamma)
     e = energies(model)
     e_min = float(e.min())
     w = np.exp(-beta * (e - e_min))
@@ -211,9 +196,9 @@ def discounted_gains(energy_traces, gamma) -> tuple[np.ndarray, np.ndarray]:
 
     Parameters
     ----------
-    energy_traces : (n_runs, n_steps + 1) array_like, or EnergyTraces
+    energy_traces : (n_runs, n_steps + 1) array_like, or MonteCarloRuns
         Energy after ``t`` attempts, column 0 the start (e.g. ``kobold_traces(...).energies``
-        or the :class:`~kobold_lib.trajectories.EnergyTraces` itself), energy units.
+        or the :class:`~kobold_lib.dynamics.MonteCarloRuns` itself), energy units.
     gamma : float
         Discount per attempt, in ``(0, 1)``: the gain of attempt ``t`` (counted from 0)
         is worth ``gamma**t``.
@@ -231,7 +216,7 @@ def discounted_gains(energy_traces, gamma) -> tuple[np.ndarray, np.ndarray]:
         If the traces are not a 2-D array with at least two columns (runs recorded with
         ``record=True``) of finite numbers, or ``gamma`` is not in ``(0, 1)``.
     """
-    gamma = _check_gamma(gamma)
+    gamma = check_gamma(gamma)
     arr = getattr(energy_traces, "energies", energy_traces)
     arr = np.asarray(arr, dtype=np.float64)
     if arr.ndim != 2 or arr.shape[1] < 2 or arr.shape[0] == 0:

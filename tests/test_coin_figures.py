@@ -88,6 +88,9 @@ def test_plot_typical_set_axes():
         curve = ax_c.lines[0].get_ydata()
         assert curve.shape == (41,) and curve.max() < 40 and curve[20] == pytest.approx(math.log2(math.comb(40, 20)))
         assert "bits" in ax_c.get_ylabel()
+        # the tolerance carries the chapter's symbol, delta, not a variable name
+        title = fig.get_suptitle()
+        assert r"$\delta$ = 0.10 bits per coin" in title and "eps" not in title
     finally:
         plt.close(fig)
 

@@ -99,7 +99,7 @@ def test_traces_and_hitting_times():
     unrecorded = {"m": kl.monte_carlo_traces(model, 1.0, starts, 50, seed=3, record=False)}
     with pytest.raises(ValueError, match="was not recorded"):
         kl.plot_energy_traces(unrecorded)
-    with pytest.raises(TypeError, match="must be an EnergyTraces"):
+    with pytest.raises(TypeError, match="must be a MonteCarloRuns"):
         kl.plot_hitting_times({"m": 3})
     with pytest.raises(ValueError, match="runs must be"):
         kl.plot_energy_traces(traces, runs=0)

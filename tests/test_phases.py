@@ -268,6 +268,16 @@ def test_cache_roundtrip_and_misses(tmp_path):
     assert not kl.phase_diagram(other, *GRID, "serial", cache_dir=tmp_path, progress=False).from_cache
     assert not kl.phase_diagram(model, *GRID, "serial", cache_dir=tmp_path, progress=False, tol=1e-8).from_cache
     assert len(list(tmp_path.glob("*.npz"))) == 4
+    # the same grid off by one ulp (np.logspace on another CPU) hits the same file; a grid
+    # that differs in the tenth digit does not
+    betas, gammas = (np.asarray(g, dtype=float) for g in GRID)
+    nudged = kl.phase_diagram(model, np.nextafter(betas, np.inf), np.nextafter(gammas, -np.inf), "serial",
+                              cache_dir=tmp_path, progress=False)
+    assert nudged.from_cache
+    _assert_same(fresh, nudged)
+    assert not kl.phase_diagram(model, betas * (1 + 1e-9), gammas, "serial", cache_dir=tmp_path,
+                                progress=False).from_cache
+    assert len(list(tmp_path.glob("*.npz"))) == 5
     # a damaged file is recomputed (and rewritten)
     files[0].write_bytes(b"not an npz file")
     with pytest.warns(RuntimeWarning, match="damaged"):

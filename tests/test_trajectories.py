@@ -1,4 +1,4 @@
-"""Kobold and Monte Carlo runs against exact expected hitting times and the energy table.
+"""Kobold and Monte Carlo runs (kobold_lib.dynamics) against exact hitting times and energies.
 
 Exact references, written independently of the kernels:
 
@@ -107,7 +107,8 @@ def test_recorded_traces_are_energies_of_single_flip_paths(rule):
     assert runs.energies.shape == (starts.size, 301)
     np.testing.assert_allclose(runs.energies[:, 0], E[starts], atol=1e-12)
     np.testing.assert_allclose(runs.energies[:, -1], runs.final_energies, atol=0)
-    np.testing.assert_allclose(runs.final_energies, E[runs.final_states], atol=0)
+    # the engine tracks the energy through local fields: equal to the table up to rounding
+    np.testing.assert_allclose(runs.final_energies, E[runs.final_states], atol=1e-9)
     # every step either keeps the energy or changes it by a single flip's dE
     dE_all = np.unique(np.round(np.abs(E[:, None] - E[np.arange(128)[:, None] ^ (1 << np.arange(7))]), 9))
     steps = np.unique(np.round(np.abs(np.diff(runs.energies, axis=1)), 9))

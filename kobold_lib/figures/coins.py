@@ -37,7 +37,8 @@ def plot_typical_set(n=60, p=0.2, eps=0.1):
     p : float
         Probability of heads, in ``(0, 1)``.
     eps : float
-        Typical-set tolerance in bits per coin, positive.
+        Typical-set tolerance in bits per coin, positive (the chapter's ``delta``: the
+        title writes it so).
 
     Returns
     -------
@@ -70,7 +71,7 @@ def plot_typical_set(n=60, p=0.2, eps=0.1):
     size = "empty" if ts.k_min > ts.k_max else f"2^{ts.log2_size:.1f}"
     ax_c.set_title(f"typical set: {size} of 2^{ts.n} configurations")
     ax_c.legend(loc="lower center", fontsize=8)
-    fig.suptitle(f"n = {ts.n} coins, p = {ts.p:.2f}, eps = {ts.eps:.2f} bits per coin")
+    fig.suptitle(rf"$n$ = {ts.n} coins, $p$ = {ts.p:.2f}, $\delta$ = {ts.eps:.2f} bits per coin")
     return fig
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..phases import PHASE_STATISTICS, PhaseDiagram, PolicyStatistics
-from ..trajectories import EnergyTraces
+from ..dynamics import MonteCarloRuns
 
 __all__ = [
     "plot_sorted_values",
@@ -253,8 +253,8 @@ def plot_policy_point(diagram: PhaseDiagram, stats: PolicyStatistics, statistic:
 def _check_traces(traces) -> dict:
     traces = _check_mapping(traces, "traces")
     for label, tr in traces.items():
-        if not isinstance(tr, EnergyTraces):
-            raise TypeError(f"traces[{label!r}] must be an EnergyTraces, got {type(tr).__name__}")
+        if not isinstance(tr, MonteCarloRuns):
+            raise TypeError(f"traces[{label!r}] must be a MonteCarloRuns (EnergyTraces), got {type(tr).__name__}")
     return traces
 
 
@@ -264,7 +264,7 @@ def plot_energy_traces(traces: dict, runs: int = 3, ax=None):
     Parameters
     ----------
     traces : dict
-        Label -> recorded :class:`~kobold_lib.trajectories.EnergyTraces` (same starts).
+        Label -> recorded :class:`~kobold_lib.dynamics.MonteCarloRuns` (same starts).
     runs : int
         Runs drawn per dynamics (the first ones).
     ax : matplotlib Axes, optional
@@ -283,11 +283,12 @@ def plot_energy_traces(traces: dict, runs: int = 3, ax=None):
         if tr.energies.shape[1] == 0:
             raise ValueError(f"traces[{label!r}] was not recorded (record=False)")
         color = DYNAMICS_COLORS.get(tr.dynamics)
-        t = np.arange(tr.energies.shape[1]) + 1
+        t = tr.steps + 1
         for r in range(min(int(runs), tr.energies.shape[0])):
             ax.step(t, tr.energies[r], where="post", color=color, alpha=0.8, lw=1.2, label=str(label) if r == 0 else None)
-        e_min = tr.e_min
-    ax.axhline(e_min, color="k", ls="--", lw=0.8, label="ground energy")
+        e_min = tr.e_min if np.isfinite(tr.e_min) else e_min  # monte_carlo has no ground energy
+    if e_min is not None:
+        ax.axhline(e_min, color="k", ls="--", lw=0.8, label="ground energy")
     ax.set_xscale("log")
     ax.set_xlabel("attempted flips + 1")
     ax.set_ylabel("energy (energy units)")
@@ -301,7 +302,7 @@ def plot_hitting_times(traces: dict, ax=None):
     Parameters
     ----------
     traces : dict
-        Label -> :class:`~kobold_lib.trajectories.EnergyTraces`.
+        Label -> :class:`~kobold_lib.dynamics.MonteCarloRuns`.
     ax : matplotlib Axes, optional
 
     Returns
