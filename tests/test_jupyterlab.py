@@ -69,9 +69,7 @@ def _free_port() -> int:
 
 def _student_edition(target: pathlib.Path) -> pathlib.Path:
     """Write the student edition of the chapters into ``target`` with the repository's builder."""
-    builder = ROOT / "tools" / "student_edition.py"
-    cmd = ([sys.executable, str(builder)] if builder.is_file()
-           else [sys.executable, "-m", "kobold_lib.student_edition"])
+    cmd = [sys.executable, str(ROOT / "tools" / "student_edition.py")]
     subprocess.run(cmd + [str(ROOT / "chapters"), str(target)], cwd=ROOT, check=True,
                    capture_output=True, timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"})
     return target
