@@ -62,3 +62,25 @@ def built_book() -> pathlib.Path:
                 )
             marker.write_text(run_id)
     return build_dir / "html"
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    """One Playwright driver per test process, shared by every browser test, or None.
+
+    Playwright's sync API cannot start a second driver in a process whose first one is
+    still running ("Sync API inside the asyncio loop"), and pytest-xdist may run the book's
+    browser tests and the JupyterLab tests in one worker: so both launch their Chromium
+    from this one driver. None when Playwright is not installed (the callers then skip,
+    or fail under CI=true).
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        yield None
+        return
+    driver = sync_playwright().start()
+    try:
+        yield driver
+    finally:
+        driver.stop()

@@ -253,26 +253,24 @@ def book_server(built_book):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium driven by Playwright (skips, or fails under CI=true)."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+def browser(playwright_driver):
+    """Debian's headless Chromium driven by Playwright (skips, or fails under CI=true).
+
+    Launched from the process's one Playwright driver (``playwright_driver`` in conftest.py).
+    """
+    if playwright_driver is None:
         _no_browser("Playwright is not installed (pip install -r requirements.txt)")
     exe = chromium_executable()
     if exe is None:
         _no_browser("no Chromium found (Debian: apt-get install chromium; or set KOBOLD_CHROMIUM)")
-    playwright = sync_playwright().start()
     try:
-        chromium = playwright.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright_driver.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
     except Exception as err:  # noqa: BLE001 (any launch failure means no browser)
-        playwright.stop()
         _no_browser(f"Chromium at {exe} did not start: {' '.join(str(err).split())[:400]}")
     try:
         yield chromium
     finally:
         chromium.close()
-        playwright.stop()
 
 
 @dataclasses.dataclass

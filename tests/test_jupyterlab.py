@@ -121,45 +121,44 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def lab_page(lab):
+def lab_page(lab, playwright_driver):
     """A function opening a notebook (path under the served folder) in a fresh page."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    if playwright_driver is None:
         _no_browser("playwright is not installed")
     exe = chromium_executable()
     if exe is None:
         _no_browser("no Chromium found (Debian: apt-get install chromium; or set KOBOLD_CHROMIUM)")
     base, served = lab
-    with sync_playwright() as playwright:
+    try:
+        browser = playwright_driver.chromium.launch(
+            executable_path=exe, headless=True, args=[a for a in CHROMIUM_ARGS if "host-resolver" not in a])
+    except Exception as exc:  # noqa: BLE001
+        _no_browser(f"Chromium did not start: {exc}")
+    pages = []
+
+    def open_notebook(path: str):
+        # one notebook at a time: close the last page, and reset JupyterLab's saved
+        # workspace (?reset), which would otherwise reopen the last page's notebook
+        while pages:
+            pages.pop().close()
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"{base}/lab/tree/{path}?reset", timeout=TIMEOUT_MS)
+        nb = json.loads((served / path).read_text(encoding="utf-8"))
+        shot = SHOTS / ("jupyterlab_" + path.replace("/", "_").replace(".ipynb", ".png"))
+        SHOTS.mkdir(parents=True, exist_ok=True)
         try:
-            browser = playwright.chromium.launch(executable_path=exe, headless=True,
-                                                 args=[a for a in CHROMIUM_ARGS if "host-resolver" not in a])
-        except Exception as exc:  # noqa: BLE001
-            _no_browser(f"Chromium did not start: {exc}")
-        pages = []
+            _wait_rendered(page, nb)
+        finally:
+            page.screenshot(path=str(shot))
+        pages.append(page)
+        return page, nb, errors
 
-        def open_notebook(path: str):
-            # one notebook at a time: close the last page, and reset JupyterLab's saved
-            # workspace (?reset), which would otherwise reopen the last page's notebook
-            while pages:
-                pages.pop().close()
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(60_000)
-            errors = []
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto(f"{base}/lab/tree/{path}?reset", timeout=TIMEOUT_MS)
-            nb = json.loads((served / path).read_text(encoding="utf-8"))
-            shot = SHOTS / ("jupyterlab_" + path.replace("/", "_").replace(".ipynb", ".png"))
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            try:
-                _wait_rendered(page, nb)
-            finally:
-                page.screenshot(path=str(shot))
-            pages.append(page)
-            return page, nb, errors
-
+    try:
         yield open_notebook
+    finally:
         browser.close()
 
 
