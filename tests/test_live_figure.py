@@ -78,11 +78,9 @@ def direct(draw, **kwargs):
             draw(**kwargs)
     finally:
         plt.show = show
-    fig = plt.gcf()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight")
+    png = live._png(plt.gcf(), DPI, 64)  # the frames' encoding (a 64-colour palette)
     plt.close("all")
-    return buf.getvalue(), out.getvalue()
+    return png, out.getvalue()
 
 
 TWO = dict(a=kl.slider(0.5, 2.0, 0.25, value=1.0, description="slope a"),
@@ -158,6 +156,26 @@ def test_default_frame_is_in_the_html_block(three):
     assert json.loads(data) == three.payload
 
 
+def test_coarsened_grid_counts_from_the_default():
+    frames = kl.render_frames(draw_two, dpi=DPI, a=kl.slider(0.0, 1.0, 0.1, value=0.3, html_step=0.2),
+                              shape=kl.choice(["line"]))
+    assert frames.payload["controls"][0]["values"] == [0.1, 0.3, 0.5, 0.7, 0.9]
+    assert frames.payload["controls"][0]["default"] == 1
+    assert "5 of its 11 values" in frames.html
+
+
+def test_palette_frames_are_smaller_and_rgba_is_kept_on_request():
+    full = kl.render_frames(draw_two, dpi=DPI, colors=None, a=kl.slider(1.0, 2.0, 1.0), shape=kl.choice(["line"]))
+    small = kl.render_frames(draw_two, dpi=DPI, a=kl.slider(1.0, 2.0, 1.0), shape=kl.choice(["line"]))
+    assert len(small.html) < len(full.html)
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(full.default_png)).mode == "RGBA"
+    assert Image.open(io.BytesIO(small.default_png)).mode == "P"
+    with pytest.raises(ValueError, match="colors must be"):
+        kl.render_frames(draw_two, colors=1, a=kl.slider(1.0, 2.0, 1.0), shape=kl.choice(["line"]))
+
+
 def test_coarsened_grid_says_so_and_keeps_the_default():
     frames = kl.render_frames(draw_two, dpi=DPI, a=kl.slider(0.0, 2.0, 0.25, value=1.0, html_step=0.5),
                               shape=kl.choice(["line", "parabola", "line2"], html_every=2, value="line"))
@@ -176,7 +194,8 @@ def test_coarsened_grid_says_so_and_keeps_the_default():
         (dict(a=kl.slider(1.0, 0.0, 0.1)), "'a': max must be > min"),
         (dict(a=kl.slider(0.0, 1.0, 0.1, value=0.25)), "'a': value=0.25 is not on the grid"),
         (dict(a=kl.slider(0.0, 1.0, 0.1, html_step=0.15)), "'a': html_step=0.15 must be a whole multiple"),
-        (dict(a=kl.slider(0.0, 1.0, 0.1, value=0.1, html_step=0.2)), "misses the default"),
+        (dict(a=kl.slider(0.0, 1.0, 0.1, html_step=0.05)), "'a': html_step=0.05 must be a whole multiple"),
+        (dict(a=kl.slider(0.0, 1.0, 0.5)), None),  # (fine; stands beside the bad ones)
         (dict(n=kl.int_slider(0, 10, 3)), "'n': step=3.0 does not divide the range"),
         (dict(b=kl.log_slider(-1, 1, 0.5, value=0.2)), "'b': value=0.2 is not on the grid"),
         (dict(m=kl.choice(["x", "y"], value="z")), "'m': value='z' is not one of the options"),
@@ -184,6 +203,9 @@ def test_coarsened_grid_says_so_and_keeps_the_default():
     ],
 )
 def test_bad_specs_raise_a_clear_value_error(controls, message):
+    if message is None:
+        kl.render_frames(draw_two, dpi=DPI, **controls, shape=kl.choice(["line"]))
+        return
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace("[", r"\[")):
         kl.render_frames(draw_two, **controls)
 

@@ -24,7 +24,8 @@ Design
 ``continuous_update=False``, as the book's ``interact`` cells had) driving ``draw``,
 exactly like ``ipywidgets.interact``. When *frames* are asked for, it also calls ``draw``
 for every point of the control grid (coarsened for the HTML where a spec says
-``html_step``), keeps each figure as a small PNG (``dpi``, 72 by default) and each
+``html_step``), keeps each figure as a small PNG (``dpi``, 72 by default, reduced to a
+64-colour palette) and each
 frame's printed text, and emits **one** display bundle holding
 
 * ``application/vnd.jupyter.widget-view+json``: the live widget (JupyterLab shows this);
@@ -43,16 +44,13 @@ part (``_ext/print_edition.py`` drops only widget outputs without one).
 
 *When frames are rendered.* Only when ``frames=True`` is passed or the environment
 variable ``KOBOLD_LIVE_FRAMES`` is ``1``; that is, only when the notebooks are executed
-for the book::
+for the book, by the command (``tools/execute_notebook.py``; it sets the variable and
+drops the saved widget state, which nothing in the HTML displays)::
 
-    KOBOLD_LIVE_FRAMES=1 .venv/bin/jupyter nbconvert --to notebook --execute --inplace \\
-        --ExecutePreprocessor.record_timing=False \\
-        --ExecutePreprocessor.store_widget_state=False chapters/NAME.ipynb
+    .venv/bin/python tools/execute_notebook.py chapters/NAME.ipynb
 
 A student's Run All, nbval and nbgrader's autograding never set it, so they pay only for
-the one drawing the widget makes at its defaults. (``store_widget_state=False``: the
-saved widget state is displayed by nothing, in the HTML or anywhere else; the live
-widget is rebuilt when the cell runs.)
+the one drawing the widget makes at its defaults.
 
 *Frame order and payload.* Frames are stored in row-major order over the controls in
 keyword order (the last control varies fastest); identical PNGs are stored once. The
@@ -63,7 +61,7 @@ per grid point) and ``default`` (the index of the default value).
 
 *Validation* (``ValueError`` naming the control): empty options; a step that is not
 positive or does not divide the range; a default off the grid; an ``html_step`` that is
-not a multiple of the step or misses the default; a grid whose frames would exceed the
+not a whole multiple of the step; a grid whose frames would exceed the
 page budget (``budget_bytes``, 4 MB per page: the first frame's size times the number of
 frames is checked before the others are drawn, the real total after).
 """
@@ -134,7 +132,9 @@ def slider(
     """A float slider (``ipywidgets.FloatSlider``) over ``min, min + step, ..., max``.
 
     ``value`` is the default (``min`` when None) and must lie on the grid; ``html_step``, a
-    multiple of ``step`` whose grid holds ``value``, coarsens the grid for the HTML book.
+    whole multiple of ``step``, coarsens the grid for the HTML book: it keeps every
+    ``html_step / step``-th value counted from the default (so the HTML opens at the
+    default; an end of the range may then be left out).
     """
     return _Spec("float", dict(lo=min, hi=max, step=step, value=value, description=description,
                                fmt=readout_format, html_step=html_step))
@@ -252,10 +252,7 @@ def _coarsening(name, step, html_step, n, what="html_step"):
     ratio = html_step / step
     if ratio < 1 - _ABS_TOL or abs(ratio - round(ratio)) > _ABS_TOL * max(1.0, ratio):
         raise ValueError(f"control {name!r}: {what}={html_step!r} must be a whole multiple of step={step!r}")
-    every = int(round(ratio))
-    if n % every:
-        raise ValueError(f"control {name!r}: {what}={html_step!r} does not divide the range")
-    return every
+    return int(round(ratio))
 
 
 def _linear(name, *, lo, hi, step, value, description, fmt, html_step, integer=False, base=None):
@@ -290,11 +287,6 @@ def _linear(name, *, lo, hi, step, value, description, fmt, html_step, integer=F
             )
         default = int(round(k))
     every = _coarsening(name, step, html_step, n)
-    if every > 1 and default % every:
-        raise ValueError(
-            f"control {name!r}: html_step={html_step!r} from min={lo!r} misses the default "
-            f"value {values[default]!r}; the HTML grid must hold the default"
-        )
     try:
         labels = tuple(format(v, fmt) for v in values)
     except (ValueError, TypeError) as err:
@@ -307,7 +299,7 @@ def _linear(name, *, lo, hi, step, value, description, fmt, html_step, integer=F
         widget_args["base"] = base
     return _Grid(name=name, description=description if description is not None else name, kind="range",
                  values=values, labels=labels, default=default,
-                 html=tuple(range(0, n + 1, every)), widget_args=widget_args)
+                 html=tuple(range(default % every, n + 1, every)), widget_args=widget_args)
 
 
 def _options(name, *, options, value, description, widget, html_every):
@@ -374,7 +366,25 @@ def frames_requested() -> bool:
     return os.environ.get(FRAMES_VARIABLE, "").strip().lower() in ("1", "true", "yes")
 
 
-def _draw_once(draw, kwargs: dict, dpi: float) -> tuple[bytes | None, str]:
+def _png(fig, dpi: float, colors: int | None) -> bytes:
+    """The figure as PNG bytes; with ``colors``, reduced to a palette of that many colours.
+
+    A palette PNG of a line plot is about a third of the size of Matplotlib's RGBA PNG and
+    looks the same at these sizes (the book's figures have a white background).
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    if colors is None:
+        return buf.getvalue()
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=colors, method=Image.Quantize.MEDIANCUT).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _draw_once(draw, kwargs: dict, dpi: float, colors: int | None = 64) -> tuple[bytes | None, str]:
     """Call ``draw(**kwargs)``; return its one figure as PNG bytes (or None) and its printed text."""
     before = set(plt.get_fignums())
     shown: list[bytes] = []
@@ -384,9 +394,7 @@ def _draw_once(draw, kwargs: dict, dpi: float) -> tuple[bytes | None, str]:
             if num in before:
                 continue
             fig = plt.figure(num)
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-            shown.append(buf.getvalue())
+            shown.append(_png(fig, dpi, colors))
             plt.close(fig)
 
     out = io.StringIO()
@@ -449,6 +457,7 @@ def render_frames(
     draw: Callable[..., Any],
     *,
     dpi: float = 72,
+    colors: int | None = 64,
     budget_bytes: int = PAGE_BUDGET_BYTES,
     **controls: _Spec,
 ) -> LiveFrames:
@@ -461,6 +470,9 @@ def render_frames(
         and may print.
     dpi : float
         Resolution of the PNG frames.
+    colors : int or None
+        Size of the frames' colour palette (64 by default: a third of the bytes of a full
+        RGBA PNG); None keeps Matplotlib's RGBA PNG.
     budget_bytes : int
         Largest payload allowed (bytes of JSON); the book's budget is 4 MB per page.
     **controls
@@ -474,6 +486,8 @@ def render_frames(
         coarsen).
     """
     grids = _grids(draw, controls)
+    if colors is not None and (isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 256):
+        raise ValueError(f"colors must be None or an integer in [2, 256], got {colors!r}")
     if not (isinstance(budget_bytes, int) and budget_bytes > 0):
         raise ValueError(f"budget_bytes must be a positive integer, got {budget_bytes!r}")
     points = list(itertools.product(*(g.html for g in grids)))
@@ -484,7 +498,7 @@ def render_frames(
     total = 0
     for i, point in enumerate(points):
         kwargs = {g.name: g.values[k] for g, k in zip(grids, point)}
-        png, text = _draw_once(draw, kwargs, dpi)
+        png, text = _draw_once(draw, kwargs, dpi, colors)
         image = -1
         if png is not None:
             key = hashlib.sha256(png).hexdigest()
@@ -555,6 +569,7 @@ def live_figure(
     *,
     frames: bool | None = None,
     dpi: float = 72,
+    colors: int | None = 64,
     budget_bytes: int = PAGE_BUDGET_BYTES,
     **controls: _Spec,
 ) -> None:
@@ -570,6 +585,8 @@ def live_figure(
         notebooks are executed for the book).
     dpi : float
         Resolution of the frames.
+    colors : int or None
+        Palette size of the frames (see :func:`render_frames`).
     budget_bytes : int
         Largest frame payload (the book's page budget, 4 MB).
     **controls
@@ -587,7 +604,11 @@ def live_figure(
     grids = _grids(draw, controls)
     if frames is None:
         frames = frames_requested()
-    live = render_frames(draw, dpi=dpi, budget_bytes=budget_bytes, **controls) if frames else None
+    live = (
+        render_frames(draw, dpi=dpi, colors=colors, budget_bytes=budget_bytes, **controls)
+        if frames
+        else None
+    )
     widget = ipywidgets.interactive(draw, **{g.name: g.widget() for g in grids})
     if live is None:
         display(widget)
