@@ -11,7 +11,9 @@
 * In headless Chromium (the fence and browser of tests/test_browser.py): a one-page book
   built by jupyter-book from a small notebook holding a three-control live figure, with
   the book's own ``_static/`` and MyST-NB settings: one control per parameter, moving each
-  control changes the image, the readout and the printed text match the values.
+  control changes the image, the readout and the printed text match the values. The same
+  check on every built chapter page whose notebook calls kl.live_figure (the controls
+  named in the call, in order).
 * The chapters that use kl.live_figure store its frames and no saved widget state.
 """
 
@@ -420,7 +422,66 @@ def tiny_server(tiny_book):
         thread.join(timeout=10)
 
 
-from test_browser import browser  # noqa: E402, F401 (the fixture: Debian's Chromium, or skip/fail)
+# the fixtures: Debian's Chromium (or skip, or fail under CI=true), the built book served locally
+from test_browser import book_server, browser  # noqa: E402, F401
+
+
+_PAYLOADS_JS = """
+() => Array.from(document.querySelectorAll('.kobold-live')).map(
+    b => JSON.parse(b.querySelector('script.kobold-live-data').textContent))
+"""
+
+
+def _exercise_live_figures(page, expected_names: list[list[str]]):
+    """Move every control of every live figure on the page, one step each; check what shows.
+
+    ``expected_names``: the control names of each live figure, in page order. After each
+    move the image, the printed text and every readout are the frame of the payload for
+    the current positions (row-major, the last control fastest).
+    """
+    page.wait_for_function(
+        "n => document.querySelectorAll('.kobold-live[data-kobold-live-ready]').length === n",
+        arg=len(expected_names))
+    payloads = page.evaluate(_PAYLOADS_JS)
+    assert [[c["name"] for c in p["controls"]] for p in payloads] == expected_names
+    blocks = page.locator(".kobold-live")
+    for b, payload in enumerate(payloads):
+        block = blocks.nth(b)
+        controls = payload["controls"]
+        inputs = block.locator(".kobold-live-control input, .kobold-live-control select")
+        assert inputs.count() == len(controls), f"live figure {b}: {inputs.count()} controls"
+        image = block.locator("img.kobold-live-image")
+        text = block.locator("pre.kobold-live-text")
+        readouts = block.locator(".kobold-live-readout")
+        positions = [c["default"] for c in controls]
+
+        def expect():
+            index = 0
+            for c, k in zip(controls, positions):
+                index = index * len(c["labels"]) + k
+            img, printed = payload["frames"][index]
+            assert image.get_attribute("src") == "data:image/png;base64," + payload["images"][img]
+            assert text.inner_text().strip() == printed.strip()
+            for i, c in enumerate(controls):
+                assert readouts.nth(i).inner_text() == c["labels"][positions[i]]
+                assert inputs.nth(i).input_value() == str(positions[i])
+
+        expect()
+        for i, c in enumerate(controls):
+            control = inputs.nth(i)
+            assert control.get_attribute("data-name") == c["name"]
+            assert (control.evaluate("e => e.tagName") == "SELECT") == (c["kind"] == "select")
+            before = image.get_attribute("src")
+            step = -1 if positions[i] == len(c["labels"]) - 1 else 1
+            if c["kind"] == "select":
+                control.select_option(value=str(positions[i] + step))
+            else:  # a key press on the range input, as a reader would
+                control.focus()
+                page.keyboard.press("ArrowLeft" if step < 0 else "ArrowRight")
+            positions[i] += step
+            assert image.get_attribute("src") != before, f"moving {c['name']} did not change the figure"
+            expect()
+    return payloads
 
 
 def test_live_figure_in_a_browser(browser, tiny_server, tiny_book):
@@ -430,39 +491,42 @@ def test_live_figure_in_a_browser(browser, tiny_server, tiny_book):
     visit = Visit(url="page.html")
     context, page = _Session(browser, tiny_server).open("page.html", visit)
     try:
-        block = page.locator(".kobold-live")
-        block.wait_for()
-        page.wait_for_function("() => document.querySelector('.kobold-live[data-kobold-live-ready]')")
-        controls = frames.payload["controls"]
-        inputs = block.locator(".kobold-live-control input, .kobold-live-control select")
-        assert inputs.count() == len(controls) == 3
-        image = block.locator("img.kobold-live-image")
-        text = block.locator("pre.kobold-live-text")
-        readouts = block.locator(".kobold-live-readout")
-        positions = [c["default"] for c in controls]
+        (payload,) = _exercise_live_figures(page, [["n", "beta", "model"]])
+        assert payload == frames.payload  # the page carries the frames drawn above
+    finally:
+        context.close()
+    problems = visit.console_errors + visit.page_errors + visit.blocked + visit.failed
+    assert not problems, problems
 
-        def expect():
-            values = {c["name"]: c["values"][k] for c, k in zip(controls, positions)}
-            png, printed = frames.frame(**values)
-            assert image.get_attribute("src") == "data:image/png;base64," + base64.b64encode(png).decode()
-            assert text.inner_text().strip() == printed.strip()
-            for i, c in enumerate(controls):
-                assert readouts.nth(i).inner_text() == c["labels"][positions[i]]
 
-        expect()
-        for i, c in enumerate(controls):
-            control = inputs.nth(i)
-            assert control.get_attribute("data-name") == c["name"]
-            before = image.get_attribute("src")
-            step = -1 if positions[i] == len(c["values"]) - 1 else 1
-            if c["kind"] == "select":
-                control.select_option(value=str(positions[i] + step))
-            else:  # a key press on the range input, as a reader would
-                control.focus()
-                page.keyboard.press("ArrowLeft" if step < 0 else "ArrowRight")
-            positions[i] += step
-            assert image.get_attribute("src") != before, f"moving {c['name']} did not change the figure"
-            expect()
+_OPTIONS = {"frames", "dpi", "colors", "budget_bytes"}
+
+
+def _live_calls(path: pathlib.Path) -> list[list[str]]:
+    """The control names of each kl.live_figure call in a notebook's code cells, in order."""
+    import ast
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    calls = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "live_figure":
+                calls.append([kw.arg for kw in node.keywords if kw.arg not in _OPTIONS])
+    return calls
+
+
+@pytest.mark.parametrize("path", _live_chapters(), ids=lambda p: p.stem)
+def test_chapter_live_figures_in_a_browser(browser, book_server, path):
+    """On the built chapter page: one control per parameter, each moves the figure."""
+    from test_browser import Visit, _Session
+
+    name = f"chapters/{path.stem}.html"
+    visit = Visit(url=name)
+    context, page = _Session(browser, book_server).open(name, visit)
+    try:
+        _exercise_live_figures(page, _live_calls(path))
     finally:
         context.close()
     problems = visit.console_errors + visit.page_errors + visit.blocked + visit.failed
