@@ -296,8 +296,13 @@ def test_live_figure_bundle_with_frames(monkeypatch):
     assert bundle[live.WIDGET_MIME]["model_id"]
     assert bundle["text/html"].startswith('<div class="kobold-live">')
     frames = kl.render_frames(draw_two, dpi=DPI, **TWO)
-    assert base64.b64decode(bundle["image/png"]) == frames.default_png == frames.frame(a=1.0, shape="parabola")[0]
-    assert len(calls) == 14 + 1  # every frame, and the widget's own drawing at the defaults
+    assert frames.default_png == frames.frame(a=1.0, shape="parabola")[0]
+    # the print edition's PNG: the default frame, drawn again at print resolution in full colour
+    draw_two(1.0, "parabola")
+    assert base64.b64decode(bundle["image/png"]) == live._png(plt.gcf(), 150, None)
+    plt.close("all")
+    # every frame, the print PNG, and the widget's own drawing at the defaults
+    assert len(calls) == 14 + 1 + 1
     plt.close("all")
 
 
@@ -317,7 +322,7 @@ def test_live_figure_without_frames_is_a_plain_widget(monkeypatch):
     calls.clear()
     shown = _shown(monkeypatch, draw=counted, **TWO)
     assert isinstance(shown[0][0], dict) and "text/html" in shown[0][0]
-    assert len(calls) == 15
+    assert len(calls) == 14 + 2
 
 
 # --------------------------------------------------------------------------------------

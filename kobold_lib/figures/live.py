@@ -32,7 +32,9 @@ frame's printed text, and emits **one** display bundle holding
 * ``text/html``: a ``<div class="kobold-live">`` whose ``<script type="application/json">``
   carries the frames as data, with the default frame as a plain ``<img>`` and ``<pre>``
   (what a reader sees before the page script runs, or with scripts off);
-* ``image/png``: the default frame (what the print edition shows);
+* ``image/png``: the default frame drawn again at ``print_dpi`` (150) in full colour: what
+  the print edition shows (it cannot show the printed text: MyST-NB keeps one part of a
+  bundle, and for LaTeX that is the PNG);
 * ``text/plain``: the widget's repr.
 
 The HTML book prefers ``text/html`` over the widget view (``nb_mime_priority_overrides``
@@ -570,6 +572,7 @@ def live_figure(
     frames: bool | None = None,
     dpi: float = 72,
     colors: int | None = 64,
+    print_dpi: float = 150,
     budget_bytes: int = PAGE_BUDGET_BYTES,
     **controls: _Spec,
 ) -> None:
@@ -587,6 +590,8 @@ def live_figure(
         Resolution of the frames.
     colors : int or None
         Palette size of the frames (see :func:`render_frames`).
+    print_dpi : float
+        Resolution of the default frame's ``image/png`` part (the print edition's figure).
     budget_bytes : int
         Largest frame payload (the book's page budget, 4 MB).
     **controls
@@ -616,7 +621,8 @@ def live_figure(
     bundle = widget._repr_mimebundle_() or {}
     bundle = dict(bundle)
     bundle["text/html"] = live.html
-    if live.default_png is not None:
-        bundle["image/png"] = base64.b64encode(live.default_png).decode("ascii")
+    print_png, _ = _draw_once(draw, {g.name: g.values[g.default] for g in grids}, print_dpi, None)
+    if print_png is not None:
+        bundle["image/png"] = base64.b64encode(print_png).decode("ascii")
     display(bundle, raw=True)
     return None
