@@ -427,8 +427,8 @@ def tiny_server(tiny_book):
         thread.join(timeout=10)
 
 
-# the fixtures: Debian's Chromium (or skip, or fail under CI=true), the built book served locally
-from test_browser import book_server, browser  # noqa: E402, F401
+# The fixtures ``browser`` (Debian's Chromium: skips, or fails under CI=true) and
+# ``book_server`` (the built book on 127.0.0.1) come from conftest.py.
 
 
 _PAYLOADS_JS = """
