@@ -14,7 +14,8 @@
   control changes the image, the readout and the printed text match the values. The same
   check on every built chapter page whose notebook calls kl.live_figure (the controls
   named in the call, in order).
-* The chapters that use kl.live_figure store its frames and no saved widget state.
+* The chapters that use kl.live_figure store its frames and no saved widget state or view;
+  tools/execute_notebook.py strips exactly those.
 """
 
 from __future__ import annotations
@@ -347,11 +348,35 @@ def test_chapter_stores_live_frames_and_no_widget_state(path):
             continue
         assert "nbval-ignore-output" in cell["metadata"].get("tags", []), f"{path.name}: tag the widget cell"
         bundles = [o["data"] for o in cell["outputs"] if o.get("output_type") == "display_data"]
-        live_bundles = [b for b in bundles if "text/html" in b and live.WIDGET_MIME in b]
-        assert len(live_bundles) == 1, f"{path.name}: no live figure stored (execute with {live.FRAMES_VARIABLE}=1)"
+        live_bundles = [b for b in bundles if 'class="kobold-live"' in "".join(b.get("text/html", ""))]
+        assert len(live_bundles) == 1, f"{path.name}: no live figure stored (run tools/execute_notebook.py)"
         bundle = live_bundles[0]
-        assert "image/png" in bundle and 'class="kobold-live"' in "".join(bundle["text/html"])
+        assert "image/png" in bundle
+        # the widget view works only in the session that made it (tools/execute_notebook.py)
+        assert live.WIDGET_MIME not in bundle, f"{path.name}: stored widget view (run tools/execute_notebook.py)"
         assert len("".join(bundle["text/html"])) <= live.PAGE_BUDGET_BYTES
+
+
+def test_execute_tool_strips_live_views_and_unused_widget_state():
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import execute_notebook
+
+    frames = kl.render_frames(draw_two, dpi=DPI, a=kl.slider(1.0, 2.0, 1.0), shape=kl.choice(["line"]))
+    view = {"model_id": "ab" * 16, "version_major": 2, "version_minor": 0}
+    live_out = nbformat.v4.new_output("display_data", data={"text/html": frames.html, live.WIDGET_MIME: dict(view),
+                                                             "text/plain": "interactive(...)"})
+    plain_out = nbformat.v4.new_output("display_data", data={live.WIDGET_MIME: dict(view), "text/plain": "x"})
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("kl.live_figure(...)", outputs=[live_out]),
+                nbformat.v4.new_code_cell("interact(...)", outputs=[plain_out])]
+    assert execute_notebook.strip_live_widget_views(nb) == 1  # the plain interact view stays
+    assert live.WIDGET_MIME not in nb.cells[0].outputs[0]["data"]
+    assert nb.cells[0].outputs[0]["data"]["text/html"] == frames.html
+    assert live.WIDGET_MIME in nb.cells[1].outputs[0]["data"]
+    nb.cells.pop()
+    assert execute_notebook.strip_live_widget_views(nb) == 0
 
 
 # --------------------------------------------------------------------------------------

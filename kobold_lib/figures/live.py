@@ -24,9 +24,8 @@ Design
 ``continuous_update=False``, as the book's ``interact`` cells had) driving ``draw``,
 exactly like ``ipywidgets.interact``. When *frames* are asked for, it also calls ``draw``
 for every point of the control grid (coarsened for the HTML where a spec says
-``html_step``), keeps each figure as a small PNG (``dpi``, 72 by default, reduced to a
-64-colour palette) and each
-frame's printed text, and emits **one** display bundle holding
+``html_step``), keeps each figure as a small PNG (``dpi``, 72 by default, reduced to a 64-colour
+palette) and each frame's printed text, and emits **one** display bundle holding
 
 * ``application/vnd.jupyter.widget-view+json``: the live widget (JupyterLab shows this);
 * ``text/html``: a ``<div class="kobold-live">`` whose ``<script type="application/json">``
@@ -37,17 +36,26 @@ frame's printed text, and emits **one** display bundle holding
   bundle, and for LaTeX that is the PNG);
 * ``text/plain``: the widget's repr.
 
-The HTML book prefers ``text/html`` over the widget view (``nb_mime_priority_overrides``
-in ``_config.yml``), and ``_static/live_figure.js`` turns each ``.kobold-live`` block into
-controls on the same grid (a range input per slider, a ``<select>`` per dropdown, the
-value readout beside each) that swap the image and the printed text. No network, no
-kernel, and no script in the chapters. The print edition (LaTeX) keeps the ``image/png``
-part (``_ext/print_edition.py`` drops only widget outputs without one).
+The HTML book shows the ``text/html`` part: ``_static/live_figure.js`` turns each
+``.kobold-live`` block into controls on the same grid (a range input per slider, a
+``<select>`` per dropdown, the value readout beside each) that swap the image and the
+printed text. No network, no kernel, and no script in the chapters. The print edition
+(LaTeX) keeps the ``image/png`` part (``_ext/print_edition.py`` drops only widget
+outputs without one).
+
+*What is saved.* A widget view works only in the kernel session that made it. So the
+notebooks are saved without it: ``tools/execute_notebook.py`` drops the widget-view part
+of each stored live-figure output (and the saved widget state once no widget view is
+left). JupyterLab then shows the stored HTML block (its sanitizer keeps the default
+frame's image and text) until the cell runs and brings the live widget back, instead of
+"Error displaying widget: model not found". Where a widget view is stored all the same,
+the HTML book prefers ``text/html`` over it (``nb_mime_priority_overrides`` in
+``_config.yml``).
 
 *When frames are rendered.* Only when ``frames=True`` is passed or the environment
 variable ``KOBOLD_LIVE_FRAMES`` is ``1``; that is, only when the notebooks are executed
-for the book, by the command (``tools/execute_notebook.py``; it sets the variable and
-drops the saved widget state, which nothing in the HTML displays)::
+for the book, by the command (``tools/execute_notebook.py``: it sets the variable and
+saves the notebook as described above)::
 
     .venv/bin/python tools/execute_notebook.py chapters/NAME.ipynb
 
