@@ -10,7 +10,9 @@ sphinx-jupyterbook-latex and sphinx-exercise write, it makes the PDF follow the 
   within their chapter (Exercise 1.1, equation (1.1)) as in the HTML.
 * **Widgets.** An ``interact`` cell's stored output is a live widget (its text fallback
   is a repr such as ``interactive(children=(IntSlider(...``). The PDF drops that output;
-  the figure at default values is the static cell right above every widget cell.
+  the figure at default values is the static cell right above every widget cell. A
+  ``kl.live_figure`` output also carries its default frame as ``image/png``: the PDF
+  keeps that bundle and prints that figure.
 * **Solutions.** The environment variable ``KOBOLDS_PDF_EDITION`` picks the edition:
   ``reader`` (the default) prints each solution after its exercise in a box of its own,
   titled "Solution to Exercise 1.1"; ``student`` leaves every solution out (the
@@ -55,6 +57,9 @@ def _is_latex(transform: SphinxPostTransform) -> bool:
 class DropWidgetOutputs(SphinxPostTransform):
     """Remove stored widget outputs (and outputs left empty by that) from the PDF.
 
+    A live figure's bundle (widget view plus ``image/png``, see
+    ``kobold_lib.figures.live``) stays: MyST-NB then picks its PNG, the default frame.
+
     Runs before MyST-NB picks one mime type per output (its priority 4), while the
     bundle still shows that the output is a widget.
     """
@@ -67,7 +72,8 @@ class DropWidgetOutputs(SphinxPostTransform):
         for bundle in list(self.document.findall(nodes.container)):
             if bundle.get("nb_element") != "mime_bundle":
                 continue
-            if any(child.get("mime_type") == WIDGET_MIME for child in bundle.children):
+            mimes = {child.get("mime_type") for child in bundle.children}
+            if WIDGET_MIME in mimes and "image/png" not in mimes:
                 output = bundle.parent
                 bundle.parent.remove(bundle)
                 if "cell_output" in output.get("classes", []) and not output.children:

@@ -140,7 +140,17 @@ from .information import InformationBalance, discounted_gains, information_balan
 # Figures (kobold_lib.figures, one module per part)
 from .figures import (
     DYNAMICS_COLORS,
+    FRAMES_VARIABLE,
     MAX_DRAWN_STATES,
+    PAGE_BUDGET_BYTES,
+    LiveFrames,
+    choice,
+    frames_requested,
+    int_slider,
+    live_figure,
+    log_slider,
+    render_frames,
+    slider,
     draw_policy_forest,
     forest_layout,
     plot_efficiency,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import pathlib
 import subprocess
 import sys
+import threading
 
 import pytest
 from filelock import FileLock
@@ -84,3 +87,48 @@ def playwright_driver():
         yield driver
     finally:
         driver.stop()
+
+
+# The browser fixtures of tests/test_browser.py and tests/test_live_figure.py (shared here,
+# both launched from the one driver above). Helpers in test_browser.py.
+
+
+@pytest.fixture(scope="session")
+def book_server(built_book):
+    """Serve the built book on 127.0.0.1 (a free port) for the session; yield its base URL."""
+    from test_browser import _QuietHandler
+
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="book-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """Debian's headless Chromium driven by Playwright (skips, or fails under CI=true).
+
+    Launched from the process's one Playwright driver (``playwright_driver`` above).
+    """
+    from test_browser import CHROMIUM_ARGS, _no_browser, chromium_executable
+
+    if playwright_driver is None:
+        _no_browser("Playwright is not installed (pip install -r requirements.txt)")
+    exe = chromium_executable()
+    if exe is None:
+        _no_browser("no Chromium found (Debian: apt-get install chromium; or set KOBOLD_CHROMIUM)")
+    try:
+        chromium = playwright_driver.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
+    except Exception as err:  # noqa: BLE001 (any launch failure means no browser)
+        _no_browser(f"Chromium at {exe} did not start: {' '.join(str(err).split())[:400]}")
+    try:
+        yield chromium
+    finally:
+        chromium.close()

@@ -28,14 +28,12 @@ command (``tools/run-tests.sh``) installs Chromium with apt-get where it runs as
 from __future__ import annotations
 
 import dataclasses
-import functools
 import http.server
 import json
 import os
 import pathlib
 import re
 import shutil
-import threading
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -236,41 +234,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def book_server(built_book):
-    """Serve the built book on 127.0.0.1 (a free port) for the session; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="book-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser(playwright_driver):
-    """Debian's headless Chromium driven by Playwright (skips, or fails under CI=true).
-
-    Launched from the process's one Playwright driver (``playwright_driver`` in conftest.py).
-    """
-    if playwright_driver is None:
-        _no_browser("Playwright is not installed (pip install -r requirements.txt)")
-    exe = chromium_executable()
-    if exe is None:
-        _no_browser("no Chromium found (Debian: apt-get install chromium; or set KOBOLD_CHROMIUM)")
-    try:
-        chromium = playwright_driver.chromium.launch(executable_path=exe, headless=True, args=CHROMIUM_ARGS)
-    except Exception as err:  # noqa: BLE001 (any launch failure means no browser)
-        _no_browser(f"Chromium at {exe} did not start: {' '.join(str(err).split())[:400]}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
+# The fixtures ``book_server`` (the built book on 127.0.0.1) and ``browser`` (Debian's
+# Chromium through Playwright) live in conftest.py: tests/test_live_figure.py uses them
+# too, and one process can hold only one Playwright instance at a time.
 
 
 @dataclasses.dataclass
