@@ -12,7 +12,8 @@ c.Execute.timeout = 1800
 # class new numbers. It travels with the assignments in kobold_course.py.
 c.KoboldCourse.term_seed = "kobolds-and-coins"
 # `nbgrader autograde` runs each submission with no browser: it leaves the chapters' widget
-# cells (`interact`, tagged nbval-ignore-output as in the book) out of the copy it runs.
+# cells (`kl.live_figure` or `interact`, tagged nbval-ignore-output as in the book) out of
+# the copy it runs.
 # They define nothing the exercises use, and the notebook runner was seen to hang on them
 # on a busy machine, waiting for a widget message that never came.
 from nbconvert.preprocessors import Preprocessor  # noqa: E402
@@ -29,7 +30,8 @@ class DropWidgetCells(Preprocessor):
     def preprocess(self, nb, resources):
         nb.cells = [cell for cell in nb.cells if not (
             cell.cell_type == "code" and "nbval-ignore-output" in cell.metadata.get("tags", [])
-            and "interact" in cell.source and "nbgrader" not in cell.metadata)]
+            and ("live_figure" in cell.source or "interact" in cell.source)
+            and "nbgrader" not in cell.metadata)]
         return nb, resources
 
 

@@ -417,6 +417,29 @@ def test_every_generated_code_cell_compiles():
                 compile(cell.source, cell.metadata.nbgrader["grade_id"], "exec")
 
 
+def test_no_widget_state_in_the_sources_and_autograde_leaves_widget_cells_out():
+    """The release carries no saved widget state, and the grader's copy no widget cell."""
+    for path in chapters():
+        nb = course.source_notebook(path, course_spec.load(path.stem))
+        assert "widgets" not in nb.metadata, f"{path.stem}: saved widget state in the release"
+    _require_nbgrader()
+    from traitlets.config import Config
+
+    namespace = {"get_config": Config}
+    exec((ROOT / "course" / "nbgrader_config.py").read_text(), namespace)  # noqa: S102
+    drop = namespace["DropWidgetCells"]()
+    tag = {"tags": ["nbval-ignore-output"]}
+    cells = [
+        nbformat.v4.new_code_cell("kl.live_figure(draw, p=kl.slider(0, 1, 0.1))", metadata=tag),
+        nbformat.v4.new_code_cell("interact(draw, p=(0, 1, 0.1));", metadata=tag),
+        nbformat.v4.new_code_cell("kl.live_figure(draw, p=kl.slider(0, 1, 0.1))"),  # untagged
+        nbformat.v4.new_code_cell("x = 1", metadata=tag),
+        nbformat.v4.new_code_cell("kl.live_figure(f)", metadata={**tag, "nbgrader": {"grade": False}}),
+    ]
+    nb, _ = drop(nbformat.v4.new_notebook(cells=cells), {})
+    assert [c.source for c in nb.cells] == [cells[2].source, "x = 1", "kl.live_figure(f)"]
+
+
 def test_zip_collect_files_from_a_learning_platform(tmp_path):
     """`nbgrader zip_collect` files downloaded under the platform's names into submitted/."""
     _require_nbgrader()

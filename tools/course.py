@@ -69,7 +69,8 @@ c.Execute.timeout = 1800
 # class new numbers. It travels with the assignments in kobold_course.py.
 c.KoboldCourse.term_seed = "{term_seed}"
 # `nbgrader autograde` runs each submission with no browser: it leaves the chapters' widget
-# cells (`interact`, tagged nbval-ignore-output as in the book) out of the copy it runs.
+# cells (`kl.live_figure` or `interact`, tagged nbval-ignore-output as in the book) out of
+# the copy it runs.
 # They define nothing the exercises use, and the notebook runner was seen to hang on them
 # on a busy machine, waiting for a widget message that never came.
 from nbconvert.preprocessors import Preprocessor  # noqa: E402
@@ -86,7 +87,8 @@ class DropWidgetCells(Preprocessor):
     def preprocess(self, nb, resources):
         nb.cells = [cell for cell in nb.cells if not (
             cell.cell_type == "code" and "nbval-ignore-output" in cell.metadata.get("tags", [])
-            and "interact" in cell.source and "nbgrader" not in cell.metadata)]
+            and ("live_figure" in cell.source or "interact" in cell.source)
+            and "nbgrader" not in cell.metadata)]
         return nb, resources
 
 
@@ -298,7 +300,9 @@ def source_notebook(chapter_path: pathlib.Path, specs: dict) -> nbformat.Noteboo
     by_cell = {e["cell"]: e for e in exercises}
     auto = sum(specs[e["label"]].auto for e in exercises)
     manual = sum(specs[e["label"]].manual for e in exercises)
-    nb = nbformat.v4.new_notebook(metadata=book.metadata)
+    # the saved widget state is left out: the student's outputs are cleared, so nothing shows it
+    metadata = {k: v for k, v in book.metadata.items() if k != "widgets"}
+    nb = nbformat.v4.new_notebook(metadata=metadata)
     for index, cell in enumerate(book.cells):
         tags = cell.metadata.get("tags", [])
         if "solution" in tags or (cell.cell_type == "markdown" and _SOLUTION_MARKER.match(cell.source)):
