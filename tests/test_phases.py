@@ -545,7 +545,10 @@ def test_an_interrupted_sweep_stops_within_a_row_and_leaves_no_worker_and_no_cac
 
     import psutil
 
-    n_gammas = 96
+    # Rows of several seconds: stopping takes about a second of its own (interpreter and
+    # pool shutdown, longer on a loaded CI machine: 1.2 s against a 1.4 s row once), and
+    # the test must tell that from waiting for the rows to finish.
+    n_gammas = 384
     model = kl.spin_glass(16, seed=1)
     gammas = np.linspace(0.05, 0.999, n_gammas)
     kl.phase_diagram(model, [20.0], gammas[:2], "serial", progress=False)  # compiled

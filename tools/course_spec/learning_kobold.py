@@ -84,7 +84,7 @@ EXERCISES = {
     "learning_kobold_ex4": Exercise(
         auto=2, manual=1,
         params={"seed": [2, 3, 4, 6, 7]},
-        edits=(("step_exponent=omega, seed=1)", "step_exponent=omega, seed=P['seed'])"),),
+        edits=(("step_exponent=omega, seed=1\n", "step_exponent=omega, seed=P['seed']\n"),),
         task="""Use your own seed `P["seed"]` (instead of 1). Put, for $\\omega = 0.55, 0.7, 0.85, 1$
         (in this order), the shortfall, the agreement and the mean table error in
         `ex4_shortfall`, `ex4_agreement` and `ex4_q_error` (four floats each).""",
