@@ -98,8 +98,8 @@ EXERCISES = {
         auto=2, manual=1,
         params={"mu": [0.3, 0.5, 0.6, 0.8]},
         edits=(("mu, eta = 0.4, 1e-3", "mu, eta = P['mu'], 1e-3"),
-               ("two coins with 0.4 expected heads: p = 0.2, price {kl.price(0.2):.4f}",
-                "two coins with {mu} expected heads: p = {mu / 2}, price {kl.price(mu / 2):.4f}")),
+               ("two coins with 0.4 expected heads: p = 0.2, ", "two coins with {mu} expected heads: p = {mu / 2}, "),
+               ("price {kl.price(0.2):.4f}", "price {kl.price(mu / 2):.4f}")),
         task="""Use your own mean `P["mu"]` heads per unit (instead of 0.4). Put the
         maximum-entropy distribution $(q(0), q(1), q(2))$ in `ex4_q`, its $\\beta$ (bits per head)
         in `ex4_beta`, and the price of a pair of coins with the same mean in `ex4_beta_pair`.""",
