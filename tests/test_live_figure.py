@@ -326,6 +326,34 @@ def test_live_figure_without_frames_is_a_plain_widget(monkeypatch):
     assert len(calls) == 14 + 2
 
 
+def test_parameters_without_a_control_keep_their_defaults(monkeypatch):
+    """A drawing function may have more parameters than controls (an ``ax=None`` to draw
+    into, a ``legend=True``): the widget holds them fixed at their defaults, and so do the
+    frames; a parameter with neither a control nor a default is refused by name."""
+    import ipywidgets
+
+    calls = []
+
+    def with_extras(a, shape, ax=None, legend=True):
+        calls.append((a, shape, ax, legend))
+
+    monkeypatch.delenv(live.FRAMES_VARIABLE, raising=False)
+    shown = _shown(monkeypatch, draw=with_extras, **TWO)
+    widget = shown[0][0]
+    assert isinstance(widget, ipywidgets.interactive)
+    assert [c.description for c in widget.children[:-1]] == ["slope a", "shape"]
+    assert calls == [(1.0, "parabola", None, True)]
+    calls.clear()
+    frames = kl.render_frames(with_extras, dpi=DPI, **TWO)
+    assert len(calls) == 14 and all(c[2:] == (None, True) for c in calls)
+
+    def needs_more(a, shape, n):
+        pass
+
+    with pytest.raises(ValueError, match="'n' has no control and no default"):
+        _shown(monkeypatch, draw=needs_more, **TWO)
+
+
 # --------------------------------------------------------------------------------------
 # Chapters
 # --------------------------------------------------------------------------------------

@@ -350,6 +350,34 @@ _GRIDS: dict[str, Callable[..., _Grid]] = {
 }
 
 
+def _fixed_parameters(draw, grids: list[_Grid]) -> dict:
+    """``ipywidgets.fixed`` for each parameter of ``draw`` that has no control.
+
+    ``interactive`` would otherwise try to make a widget of each such parameter's default
+    (and fail on ``None``, an axes, ...); the frames use the defaults in the same way.
+    """
+    import inspect
+
+    import ipywidgets
+
+    try:
+        parameters = inspect.signature(draw).parameters
+    except (TypeError, ValueError):  # a builtin or C function: nothing to fix
+        return {}
+    named = {g.name for g in grids}
+    fixed = {}
+    for name, parameter in parameters.items():
+        if name in named or parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if parameter.default is parameter.empty:
+            raise ValueError(
+                f"draw parameter {name!r} has no control and no default: give it a control "
+                f"({name}=kl.slider(...) or kl.choice(...)) or a default value"
+            )
+        fixed[name] = ipywidgets.fixed(parameter.default)
+    return fixed
+
+
 def _grids(draw, controls: dict) -> list[_Grid]:
     if not callable(draw):
         raise TypeError(f"draw must be a callable, got {type(draw).__name__}")
@@ -622,7 +650,9 @@ def live_figure(
         if frames
         else None
     )
-    widget = ipywidgets.interactive(draw, **{g.name: g.widget() for g in grids})
+    widget = ipywidgets.interactive(
+        draw, **{g.name: g.widget() for g in grids}, **_fixed_parameters(draw, grids)
+    )
     if live is None:
         display(widget)
         return None
