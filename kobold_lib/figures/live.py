@@ -71,7 +71,8 @@ per grid point) and ``default`` (the index of the default value).
 
 *Validation* (``ValueError`` naming the control): empty options; a step that is not
 positive or does not divide the range; a default off the grid; an ``html_step`` that is
-not a whole multiple of the step; a grid whose frames would exceed the
+not a whole multiple of the step, or one (or an ``html_every``) that leaves a control a
+single value in the HTML (it could not move there); a grid whose frames would exceed the
 page budget (``budget_bytes``, 4 MB per page: the first frame's size times the number of
 frames is checked before the others are drawn, the real total after).
 """
@@ -126,7 +127,15 @@ class _Spec:
     args: dict
 
     def grid(self, name: str) -> _Grid:
-        return _GRIDS[self.kind](name, **self.args)
+        grid = _GRIDS[self.kind](name, **self.args)
+        if len(grid.values) > 1 and len(grid.html) < 2:
+            what = "html_every" if self.kind == "options" else "html_step"
+            raise ValueError(
+                f"control {name!r}: the HTML grid keeps only the default "
+                f"({grid.labels[grid.default]}), so the control could not move in the HTML "
+                f"book; choose a smaller {what} (one that keeps at least two values)"
+            )
+        return grid
 
 
 def slider(
