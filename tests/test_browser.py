@@ -253,6 +253,7 @@ class Visit:
     images: list[dict] = dataclasses.field(default_factory=list)
     solutions: list[dict] = dataclasses.field(default_factory=list)
     visible_text: str = ""
+    overflowing: list[dict] = dataclasses.field(default_factory=list)
     screenshot: pathlib.Path | None = None
 
 
@@ -329,6 +330,19 @@ _MATH_JS = """
   return {count: maths.length, containers: art.querySelectorAll('mjx-container').length,
           unrendered, errors, undefinedMacros, text: clone.textContent};
 }
+"""
+
+# Code and printed output that scroll sideways: every <pre> shown in the article (cell
+# inputs, outputs, a live figure's printed text) wider than its box. Folded solutions are
+# open when this runs; a <pre> with no width (hidden) is skipped.
+_OVERFLOW_JS = """
+() => Array.from(document.querySelectorAll('article pre'))
+  .filter(pre => pre.clientWidth > 0 && pre.scrollWidth > pre.clientWidth + 1)
+  .map(pre => ({
+    where: pre.closest('.cell_input') ? 'code' : (pre.closest('.kobold-live') ? 'live figure text'
+           : (pre.closest('.cell_output') ? 'output' : 'text')),
+    line: pre.textContent.split('\\n').reduce((a, b) => (b.length > a.length ? b : a), '').slice(0, 120),
+    scrollWidth: pre.scrollWidth, clientWidth: pre.clientWidth}))
 """
 
 _IMAGES_JS = """
@@ -422,6 +436,7 @@ def visits(book_session, built_book):
             except Exception:  # noqa: BLE001 (reported below, image by image)
                 pass
             result.images = page.evaluate(_IMAGES_JS)
+            result.overflowing = page.evaluate(_OVERFLOW_JS)
             result.visible_text = page.locator("article").first.inner_text() if page.locator("article").count() else ""
             # Solutions are open now, so the screenshot shows every figure of the page.
             # Back to the top, focus released: the theme's sticky header and sidebars (and
@@ -479,6 +494,14 @@ def test_page_figures_load(visits, name):
     if notebook.is_file() and '"image/png"' in notebook.read_text(encoding="utf-8"):
         shown = sum(1 for img in v.images if img["inArticle"])
         assert shown > 0, f"{v.url}: the notebook stores figures but the page shows none"
+
+
+@pytest.mark.parametrize("name", [n for n in PAGES if n.startswith("chapters/")])
+def test_chapter_code_and_output_fit_the_page(visits, name):
+    """No code block or printed output of a chapter scrolls sideways (1280 px wide window)."""
+    v = visits(name)
+    wide = [f"{o['where']} ({o['scrollWidth']} px in {o['clientWidth']} px): {o['line']!r}" for o in v.overflowing]
+    assert not wide, f"{v.url}: blocks that scroll sideways:\n" + "\n".join(wide)
 
 
 @pytest.mark.parametrize("name", PAGES)
